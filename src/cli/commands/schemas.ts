@@ -1,0 +1,88 @@
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { FleetError, UsageError } from "../../diagnostics/issue.js";
+import { GENERATED_DIR, generateTypes, type GeneratedFile } from "../../schemas/typegen.js";
+import { readSchemas, SCHEMA_DIR } from "../../validate/ajv.js";
+import { COMMON, parse } from "../args.js";
+import type { Io } from "../io.js";
+import type { CommandResult } from "./shared.js";
+
+export const SCHEMAS_HELP = `Usage: paodin-fleet schemas [--check]
+       paodin-fleet schemas import CRD.yaml... [--out DIR]
+
+schemas          generate TypeScript types (src/generated/) from every JSON Schema in
+                 schemas/; --check writes nothing and exits 2 when they are stale
+schemas import   turn CustomResourceDefinition manifests into JSON Schemas, one per kind
+                 and version, named <group>/<kind>_<version>.json (default --out: schemas)
+
+Options:
+  --check      (schemas) fail when the generated types are stale
+  --out DIR    (schemas import) where to write the schemas
+  -h, --help   show this help
+`;
+
+/** The package's own folder: types are generated into its source tree, next to the schemas. */
+const PACKAGE_DIR = fileURLToPath(new URL("../../../", import.meta.url));
+
+export async function schemasCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
+  if (argv[0] === "import") return importCommand(argv.slice(1), io);
+  const { values } = parse(argv, { ...COMMON, check: { type: "boolean", default: false } });
+  if (values.help) return { code: 0, stdout: SCHEMAS_HELP };
+  const files = await generateTypes(readSchemas(SCHEMA_DIR));
+  const dir = path.join(PACKAGE_DIR, GENERATED_DIR);
+  const stale = await staleFiles(dir, files);
+  if (values.check) {
+    if (stale.length === 0) return { code: 0, stdout: `${GENERATED_DIR}/ is up to date (${files.length} files).\n` };
+    return { code: 2, stdout: `${GENERATED_DIR}/ is stale; run \`npm run schemas\`:\n${stale.map((s) => `  ${s}\n`).join("")}` };
+  }
+  await rm(dir, { recursive: true, force: true });
+  for (const f of files) {
+    const target = path.join(dir, ...f.path.split("/"));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, f.content);
+  }
+  return { code: 0, stdout: `Generated ${files.length} type files in ${GENERATED_DIR}/ (${stale.length} changed).\n` };
+}
+
+async function staleFiles(dir: string, files: readonly GeneratedFile[]): Promise<string[]> {
+  const stale: string[] = [];
+  const want = new Map(files.map((f) => [f.path, f.content]));
+  const have = new Map<string, string>();
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const r = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) await walk(r);
+      else have.set(r, await readFile(path.join(dir, r), "utf8"));
+    }
+  };
+  await walk("");
+  for (const [p, content] of want) if (have.get(p) !== content) stale.push(`${have.has(p) ? "~" : "+"} ${GENERATED_DIR}/${p}`);
+  for (const p of have.keys()) if (!want.has(p)) stale.push(`- ${GENERATED_DIR}/${p}`);
+  return stale.sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1));
+}
+
+async function importCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
+  const { values, positionals } = parse(argv, { ...COMMON, out: { type: "string", default: "schemas" } }, true);
+  if (values.help) return { code: 0, stdout: SCHEMAS_HELP };
+  if (positionals.length === 0) throw new UsageError("schemas import needs at least one CRD file");
+  const { importCrds } = await import("../../schemas/import.js");
+  const inputs = [];
+  for (const file of positionals) {
+    try {
+      inputs.push({ file, text: await readFile(path.resolve(io.cwd, file), "utf8") });
+    } catch {
+      throw new FleetError([{ code: "file-unreadable", severity: "error", file, message: "cannot be read" }]);
+    }
+  }
+  const { files, issues } = importCrds(inputs);
+  if (issues.some((i) => i.severity === "error")) throw new FleetError(issues);
+  const out = path.resolve(io.cwd, values.out);
+  for (const f of files) {
+    const target = path.join(out, ...f.path.split("/"));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, f.content);
+  }
+  return { code: 0, stdout: files.map((f) => `wrote ${path.posix.join(values.out, f.path)}\n`).join("") };
+}

@@ -1,0 +1,29 @@
+import { renderFleet } from "../../pipeline.js";
+import { COMMON, parse } from "../args.js";
+import type { Io } from "../io.js";
+import { printWarnings, type CommandResult } from "./shared.js";
+
+export const VALIDATE_HELP = `Usage: paodin-fleet validate [options]
+
+Check the fleet as a render would (schemas, templates, referenced files, rendered
+objects) without writing anything.
+
+Options:
+  --clusters DIR   the fleet's directory (default: clusters)
+  --json           print the result as JSON
+  -h, --help       show this help
+
+Exit codes: 0 valid, 1 invalid fleet (every problem is listed), 64 usage error.
+`;
+
+export async function validateCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
+  const { values } = parse(argv, { ...COMMON, clusters: { type: "string", default: "clusters" }, json: { type: "boolean", default: false } });
+  if (values.help) return { code: 0, stdout: VALIDATE_HELP };
+  const { fleet, warnings } = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters });
+  if (values.json) {
+    return { code: 0, stdout: `${JSON.stringify({ valid: true, mode: fleet.mode, host: fleet.host.name, members: fleet.members.map((m) => m.name), warnings: warnings.length }, null, 2)}\n` };
+  }
+  printWarnings(warnings, io);
+  const n = fleet.members.length;
+  return { code: 0, stdout: `The fleet is valid: ${fleet.mode} mode, host ${fleet.host.name} and ${n} member${n === 1 ? "" : "s"}.\n` };
+}

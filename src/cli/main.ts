@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { formatIssue, toJSON } from "../diagnostics/format.js";
+import { FleetError, InternalError, UsageError } from "../diagnostics/issue.js";
+import { styleFor, type Io } from "./io.js";
+import type { CommandResult } from "./commands/shared.js";
+
+export const EXIT = { ok: 0, invalid: 1, drift: 2, usage: 64, internal: 70 } as const;
+
+const HELP = `Usage: paodin-fleet <command> [options]
+
+Multi-cluster monitoring for KubeSphere with the paodin operator, managed the GitOps way:
+describe the fleet in clusters/*.yaml, render one kustomize overlay per cluster.
+
+Commands:
+  render     validate the fleet and render overlays/ (--check: fail when it is stale)
+  validate   validate the fleet only
+  diff       show what a render would change, for pull-request review
+  schemas    generate TypeScript types from schemas/; schemas import: CRDs to JSON Schemas
+
+Run \`paodin-fleet <command> --help\` for a command's options.
+Exit codes: 0 success, 1 invalid fleet, 2 drift (--check), 64 usage error, 70 internal error.
+`;
+
+type Command = (argv: readonly string[], io: Io) => Promise<CommandResult>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  render: async () => (await import("./commands/render.js")).renderCommand,
+  validate: async () => (await import("./commands/validate.js")).validateCommand,
+  diff: async () => (await import("./commands/diff.js")).diffCommand,
+  schemas: async () => (await import("./commands/schemas.js")).schemasCommand,
+};
+
+/** Runs one command line and returns the exit code. Never throws; only the bin calls process.exit. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  const json = rest.includes("--json");
+  try {
+    if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+      io.stdout.write(HELP);
+      return name === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (name === "--version" || name === "-v") {
+      io.stdout.write(`${version()}\n`);
+      return EXIT.ok;
+    }
+    const load = COMMANDS[name];
+    if (load === undefined) throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(", ")}`);
+    const result = await (await load())(rest, io);
+    if (result.stdout !== undefined) io.stdout.write(result.stdout);
+    if (result.stderr !== undefined) io.stderr.write(result.stderr);
+    return result.code;
+  } catch (e) {
+    return report(e, io, json);
+  }
+}
+
+function report(e: unknown, io: Io, json: boolean): number {
+  if (e instanceof FleetError) {
+    if (json) {
+      io.stdout.write(`${JSON.stringify({ valid: false, issues: e.issues.map(toJSON) }, null, 2)}\n`);
+    } else {
+      const style = styleFor(io.stderr, io.env);
+      for (const issue of e.issues) io.stderr.write(`${formatIssue(issue, style)}\n`);
+      const errors = e.issues.filter((i) => i.severity === "error").length;
+      io.stderr.write(`${errors} error${errors === 1 ? "" : "s"}; nothing was written.\n`);
+    }
+    return EXIT.invalid;
+  }
+  if (e instanceof UsageError) {
+    io.stderr.write(`paodin-fleet: ${e.message}\nRun \`paodin-fleet --help\` for usage.\n`);
+    return EXIT.usage;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const detail = e instanceof InternalError && e.detail !== undefined ? `\n${e.detail}` : "";
+  io.stderr.write(
+    `paodin-fleet: internal error (a bug in paodin-fleet, not in your fleet): ${err.message}${detail}\n` +
+      `Please report it with this output and the command you ran.\n${err.stack ?? ""}\n`,
+  );
+  return EXIT.internal;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,122 @@
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
+import type { Issue } from "../diagnostics/issue.js";
+import { LIMITS } from "./limits.js";
+import { issueAt, type SourceDoc } from "./source.js";
+
+/** Keys that would reach an object's prototype if anything ever assigned them naively. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+export interface TextFile {
+  readonly file: string;
+  readonly absPath: string;
+  readonly text: string;
+}
+
+/**
+ * Bytes → text, refusing what is not UTF-8 text (a NUL byte or an invalid sequence).
+ * Pure: the caller did the reading.
+ */
+export function decodeText(file: string, bytes: Uint8Array): { text: string } | { issue: Issue } {
+  if (bytes.length > LIMITS.fileBytes) {
+    return { issue: { code: "file-too-large", severity: "error", file, message: `is ${bytes.length} bytes, more than the limit of ${LIMITS.fileBytes}` } };
+  }
+  if (bytes.includes(0)) {
+    return { issue: { code: "file-not-text", severity: "error", file, message: "is not a text file (it contains NUL bytes)" } };
+  }
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return { text };
+  } catch {
+    return { issue: { code: "file-not-text", severity: "error", file, message: "is not UTF-8 text" } };
+  }
+}
+
+/** Text → documents with positions. Every problem in the file is reported, not just the first. */
+export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(input.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const all = Array.isArray(parsed) ? parsed : [];
+  if (!Array.isArray(parsed)) {
+    // `parseAllDocuments` returns an EmptyStream for text with no documents at all.
+    issues.push({ code: "file-empty", severity: "error", file: input.file, line: 1, col: 1, message: "has no YAML documents; delete it or add a Fleet or Cluster" });
+    return { docs: [], issues };
+  }
+  if (all.length > LIMITS.documentsPerFile) {
+    issues.push({ code: "yaml-too-many-documents", severity: "error", file: input.file, line: 1, col: 1, message: `has ${all.length} YAML documents, more than the limit of ${LIMITS.documentsPerFile}` });
+    return { docs: [], issues };
+  }
+  const docs: SourceDoc[] = [];
+  for (const doc of all) {
+    // The first error only: the ones after it are most often the same mistake seen again.
+    const yamlIssues = [...doc.errors, ...doc.warnings].slice(0, 1).map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return {
+        code: "yaml-syntax" as const,
+        severity: "error" as const,
+        file: input.file,
+        line: pos.line,
+        col: pos.col,
+        message: `YAML: ${firstLine(e.message)}`,
+      };
+    });
+    if (yamlIssues.length > 0) {
+      issues.push(...yamlIssues);
+      continue;
+    }
+    if (doc.contents === null) continue; // `---` with nothing after it: harmless
+    const src0: Omit<SourceDoc, "value"> = { file: input.file, absPath: input.absPath, doc, lineCounter };
+    const shapeIssues = checkShape({ ...src0, value: undefined });
+    if (shapeIssues.length > 0) {
+      issues.push(...shapeIssues);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: LIMITS.aliasesPerDocument });
+    } catch (e) {
+      issues.push(issueAt({ ...src0, value: undefined }, [], "yaml-aliases", `YAML aliases expand to too much data (limit ${LIMITS.aliasesPerDocument} expansions per document): ${firstLine(String((e as Error).message))}`));
+      continue;
+    }
+    docs.push({ ...src0, value });
+  }
+  if (docs.length === 0 && issues.length === 0) {
+    issues.push({ code: "file-empty", severity: "error", file: input.file, line: 1, col: 1, message: "has no YAML documents; delete it or add a Fleet or Cluster" });
+  }
+  return { docs, issues };
+}
+
+/** Keys that could pollute prototypes, and nesting deep enough to be an attack rather than a fleet. */
+function checkShape(src: SourceDoc): Issue[] {
+  const issues: Issue[] = [];
+  visit(src.doc, {
+    Pair(_key, pair, path) {
+      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
+        const offset = pair.key.range?.[0] ?? 0;
+        const pos = src.lineCounter.linePos(offset);
+        issues.push({
+          code: "forbidden-key",
+          severity: "error",
+          file: src.file,
+          line: pos.line,
+          col: pos.col,
+          message: `the key "${String(pair.key.value)}" is not allowed anywhere in a fleet file`,
+        });
+      }
+      const depth = path.filter((n) => isMap(n) || isSeq(n)).length;
+      if (depth > LIMITS.depth) {
+        const pos = src.lineCounter.linePos(pair.key && isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0);
+        issues.push({ code: "yaml-too-deep", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `nesting is deeper than the limit of ${LIMITS.depth}` });
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return issues;
+}
+
+function firstLine(s: string): string {
+  const line = s.split("\n", 1)[0] ?? s;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}
+

@@ -1,0 +1,93 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { FleetError, sortIssues, type Issue } from "./diagnostics/issue.js";
+import { emit, type OutputFile } from "./emit/emit.js";
+import { readAssets } from "./load/assets.js";
+import { discover, displayPath, trustedRoot } from "./load/discover.js";
+import { decodeText, parseFleetText } from "./load/parse.js";
+import type { SourceDoc } from "./load/source.js";
+import { planFleet } from "./plan/plan.js";
+import type { ResolvedFleet } from "./resolve/model.js";
+import { resolveFleet } from "./resolve/resolve.js";
+import { assetsOf, checkAssets } from "./validate/assets.js";
+import { validateFleet, type ValidFleet } from "./validate/fleet.js";
+import { validateOutput } from "./validate/output.js";
+
+export interface PipelineOptions {
+  readonly cwd: string;
+  /** The fleet's directory, relative to cwd or absolute. */
+  readonly clustersDir: string;
+}
+
+export interface Rendered {
+  readonly fleet: ResolvedFleet;
+  readonly files: readonly OutputFile[];
+  readonly warnings: readonly Issue[];
+}
+
+/**
+ * load → validate → resolve → plan → emit: the whole fleet as files in memory. Reads the
+ * fleet and the files it names; writes nothing. Throws FleetError with every problem found.
+ */
+export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
+  const { valid, warnings } = await loadAndValidate(options);
+  const resolved = resolveFleet(valid);
+  if (!resolved.ok) throw new FleetError(resolved.issues);
+  const fleet = resolved.value;
+
+  const root = await trustedRoot(options.cwd, path.resolve(options.cwd, options.clustersDir));
+  const read = await readAssets(assetsOf(fleet), root, options.cwd);
+  if (read.issues.length > 0) throw new FleetError(sortIssues(read.issues));
+  const assets = checkAssets(fleet, read.texts);
+  if (!assets.ok) throw new FleetError(assets.issues);
+
+  const plan = planFleet(fleet, assets.value);
+  validateOutput(plan);
+  return { fleet, files: emit(plan), warnings: sortIssues([...warnings, ...resolved.warnings, ...assets.warnings]) };
+}
+
+/** load → validate only (the `validate` command, and the first half of a render). */
+export async function loadAndValidate(options: PipelineOptions): Promise<{ valid: ValidFleet; warnings: readonly Issue[] }> {
+  const { docs, issues, complete, clustersDir } = await loadFleet(options);
+  const validated = validateFleet(docs, clustersDir, complete);
+  const all = validated.ok ? [...issues, ...validated.warnings] : [...issues, ...validated.issues];
+  if (!validated.ok || all.some((i) => i.severity === "error")) throw new FleetError(sortIssues(all));
+  return { valid: validated.value, warnings: validated.warnings };
+}
+
+async function loadFleet(options: PipelineOptions): Promise<{ docs: SourceDoc[]; issues: Issue[]; complete: boolean; clustersDir: string }> {
+  const abs = path.resolve(options.cwd, options.clustersDir);
+  const clustersDir = displayPath(options.cwd, abs);
+  const found = await discover(options.cwd, abs);
+  const issues: Issue[] = [...found.issues];
+  const docs: SourceDoc[] = [];
+  let complete = found.issues.length === 0;
+  // Read in parallel, parse in file order: the result never depends on which read finished first.
+  const texts = await Promise.all(
+    found.files.map(async (f) => {
+      try {
+        return { f, bytes: await readFile(f.absPath) };
+      } catch (e) {
+        return { f, error: (e as NodeJS.ErrnoException).code ?? "unreadable" };
+      }
+    }),
+  );
+  for (const t of texts) {
+    if ("error" in t) {
+      issues.push({ code: "file-unreadable", severity: "error", file: t.f.file, message: `cannot be read (${t.error})` });
+      complete = false;
+      continue;
+    }
+    const decoded = decodeText(t.f.file, t.bytes!);
+    if ("issue" in decoded) {
+      issues.push(decoded.issue);
+      complete = false;
+      continue;
+    }
+    const parsed = parseFleetText({ file: t.f.file, absPath: t.f.absPath, text: decoded.text });
+    if (parsed.issues.some((i) => i.code !== "file-empty")) complete = false;
+    issues.push(...parsed.issues);
+    docs.push(...parsed.docs);
+  }
+  return { docs, issues, complete, clustersDir };
+}

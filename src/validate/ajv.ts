@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import AjvModule, { type AnySchemaObject, type ValidateFunction } from "ajv";
+import { FORMATS, NUMBER_FORMATS } from "./formats.js";
+
+// ajv is CommonJS; under NodeNext its default export arrives as the module object.
+const Ajv = AjvModule.default;
+type AjvInstance = InstanceType<typeof Ajv>;
+
+/** Kubernetes' OpenAPI extensions: annotations to the validator, kept in the schemas. */
+export const KUBERNETES_KEYWORDS = [
+  "x-kubernetes-preserve-unknown-fields",
+  "x-kubernetes-int-or-string",
+  "x-kubernetes-embedded-resource",
+  "x-kubernetes-list-type",
+  "x-kubernetes-list-map-keys",
+  "x-kubernetes-map-type",
+  "x-kubernetes-validations",
+  "x-kubernetes-patch-strategy",
+  "x-kubernetes-patch-merge-key",
+] as const;
+
+/** The `schemas/` folder shipped with the package (same depth from src/ and dist/). */
+export const SCHEMA_DIR = fileURLToPath(new URL("../../schemas/", import.meta.url));
+
+/** Every `*.json` under `schemas/`, keyed by its `$id`, read once. */
+export function readSchemas(dir: string = SCHEMA_DIR): Map<string, AnySchemaObject> {
+  const schemas = new Map<string, AnySchemaObject>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith(".json")) {
+        const schema = JSON.parse(readFileSync(p, "utf8")) as AnySchemaObject;
+        const id = typeof schema.$id === "string" ? schema.$id : path.relative(dir, p).split(path.sep).join("/");
+        schemas.set(id, schema);
+      }
+    }
+  };
+  walk(dir);
+  return schemas;
+}
+
+export function createAjv(schemas: Map<string, AnySchemaObject>): AjvInstance {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    // Defaults are applied by resolve/, merged with cluster overrides; the validator must not mutate input.
+    useDefaults: false,
+  });
+  for (const keyword of KUBERNETES_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ["boolean", "string", "array", "object"] });
+  for (const [name, format] of Object.entries(FORMATS)) {
+    const numeric = NUMBER_FORMATS[name];
+    if (numeric !== undefined) ajv.addFormat(name, { type: "number", validate: numeric });
+    else ajv.addFormat(name, { type: "string", validate: format.validate });
+  }
+  for (const [id, schema] of schemas) ajv.addSchema(schema, id);
+  return ajv;
+}
+
+let shared: { ajv: AjvInstance; schemas: Map<string, AnySchemaObject> } | undefined;
+
+/** One validator registry per process: schemas are read and compiled once, on first use. */
+export function registry(): { ajv: AjvInstance; schemas: Map<string, AnySchemaObject> } {
+  if (shared === undefined) {
+    const schemas = readSchemas();
+    shared = { ajv: createAjv(schemas), schemas };
+  }
+  return shared;
+}
+
+/** The compiled validator for a schema `$id` (optionally with a `#/json/pointer`). */
+export function validatorFor(ref: string): ValidateFunction {
+  const { ajv } = registry();
+  const fn = ajv.getSchema(ref);
+  if (fn === undefined) throw new Error(`no schema ${ref} in ${SCHEMA_DIR}`);
+  return fn;
+}

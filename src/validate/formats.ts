@@ -1,0 +1,39 @@
+/**
+ * String formats of the fleet schemas and of Kubernetes' OpenAPI, with the message a
+ * person reads when a value does not match. ajv checks them; ajv-issues.ts words them.
+ */
+export interface Format {
+  readonly validate: (value: string) => boolean;
+  readonly message: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+// Kubernetes resource.Quantity: a signed decimal with an optional SI, binary-SI or exponent suffix.
+const QUANTITY = /^[+-]?(\d+|\d+\.\d*|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
+
+export const FORMATS: Readonly<Record<string, Format>> = {
+  "dns1123-label": {
+    validate: (v) => v.length <= 63 && DNS_LABEL.test(v),
+    message: "must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+  },
+  "dns1123-subdomain": {
+    validate: (v) => v.length <= 253 && DNS_SUBDOMAIN.test(v) && v.split(".").every((l) => l.length <= 63),
+    message: "must be a DNS-1123 subdomain (DNS labels joined by '.', at most 253 characters)",
+  },
+  duration: { validate: (v) => DURATION.test(v), message: "must be a duration such as 30s, 10m or 1h30m" },
+  quantity: { validate: (v) => QUANTITY.test(v), message: "must be a Kubernetes quantity such as 100m, 512Mi or 2" },
+  byte: { validate: (v) => BASE64.test(v), message: "must be base64-encoded" },
+  "date-time": { validate: (v) => DATE_TIME.test(v), message: "must be an RFC 3339 date-time such as 2024-01-31T12:00:00Z" },
+  // Numeric formats: the type keyword already checks integers; the range is what the API server enforces.
+  int32: { validate: () => true, message: "must be a 32-bit integer" },
+  int64: { validate: () => true, message: "must be a 64-bit integer" },
+};
+
+export const NUMBER_FORMATS: Readonly<Record<string, (n: number) => boolean>> = {
+  int32: (n) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647,
+  int64: (n) => Number.isSafeInteger(n),
+};

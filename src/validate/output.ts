@@ -1,0 +1,91 @@
+import { ArgoCD, ExternalSecrets, Flux, K8s, Prometheus } from "./output-models.js";
+import { InternalError } from "../diagnostics/issue.js";
+import type { K8sObject, Plan } from "../plan/objects.js";
+import { validatorFor } from "./ajv.js";
+
+/**
+ * Every rendered object against its schema, before anything is written: the operator's
+ * kinds and the ClusterConfiguration against ours, everything else against the upstream
+ * schemas the kubernetes-models packages carry (Kubernetes, prometheus-operator, Argo CD,
+ * Flux, External Secrets). The input was valid by then, so a failure is a bug in
+ * paodin-fleet: InternalError, exit 70, with the object and what is wrong.
+ */
+type Check = (o: K8sObject) => string[];
+
+/** A model class of kubernetes-models: `new M(data).validate()` throws with `errors`. */
+type Model = new (data: never) => { validate(): void };
+
+function model(M: Model): Check {
+  return (o) => {
+    try {
+      new M(o as never).validate();
+      return [];
+    } catch (e) {
+      const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
+      return errors?.map((x) => `${x.instancePath ?? ""} ${x.message ?? ""}`.trim()) ?? [String((e as Error).message)];
+    }
+  };
+}
+
+function ours(schemaId: string): Check {
+  return (o) => {
+    const validate = validatorFor(schemaId);
+    return validate(o) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`.trim());
+  };
+}
+
+/** External Secrets v1 has the v1beta1 shape for every field paodin-fleet renders; the models package carries v1beta1. */
+function asV1beta1(check: Check): Check {
+  return (o) => check({ ...o, apiVersion: "external-secrets.io/v1beta1" });
+}
+
+const CHECKS: Readonly<Record<string, Check>> = {
+  "monitoring.paodin.io/v1alpha1 Service": ours("monitoring.paodin.io/service_v1alpha1.json"),
+  "monitoring.paodin.io/v1alpha1 Store": ours("monitoring.paodin.io/store_v1alpha1.json"),
+  "monitoring.paodin.io/v1alpha1 ThanosReceiveIngestor": ours("monitoring.paodin.io/thanosreceiveingestor_v1alpha1.json"),
+  "installer.kubesphere.io/v1alpha1 ClusterConfiguration": ours("installer.kubesphere.io/clusterconfiguration_v1alpha1.json"),
+  "apiextensions.k8s.io/v1 CustomResourceDefinition": model(K8s.CustomResourceDefinition),
+  "v1 ServiceAccount": model(K8s.ServiceAccount),
+  "v1 Service": model(K8s.Service),
+  "v1 ConfigMap": model(K8s.ConfigMap),
+  "v1 Secret": model(K8s.Secret),
+  "apps/v1 Deployment": model(K8s.Deployment),
+  "rbac.authorization.k8s.io/v1 ClusterRole": model(K8s.ClusterRole),
+  "rbac.authorization.k8s.io/v1 ClusterRoleBinding": model(K8s.ClusterRoleBinding),
+  "rbac.authorization.k8s.io/v1 Role": model(K8s.Role),
+  "rbac.authorization.k8s.io/v1 RoleBinding": model(K8s.RoleBinding),
+  "monitoring.coreos.com/v1 Prometheus": model(Prometheus.Prometheus),
+  "external-secrets.io/v1beta1 ExternalSecret": model(ExternalSecrets.ExternalSecret),
+  "external-secrets.io/v1 ExternalSecret": asV1beta1(model(ExternalSecrets.ExternalSecret)),
+  "argoproj.io/v1alpha1 ApplicationSet": model(ArgoCD.ApplicationSet),
+  "kustomize.toolkit.fluxcd.io/v1 Kustomization": model(Flux.Kustomization),
+};
+
+/** Kinds copied through as the user wrote them: checked when they were read (validate/assets.ts). */
+const VERBATIM = new Set(["bitnami.com/v1alpha1 SealedSecret"]);
+
+export function checkObject(o: K8sObject, verbatim = false): string[] {
+  const key = `${o.apiVersion} ${o.kind}`;
+  if (verbatim && VERBATIM.has(key)) return [];
+  const check = CHECKS[key];
+  if (check === undefined) return [`no schema to validate ${key} against`];
+  return check(o);
+}
+
+export function validateOutput(plan: Plan): void {
+  const planned = [
+    ...plan.clusters.flatMap((c) => c.objects.map((p) => ({ where: c.cluster, p }))),
+    ...(plan.argocd !== null ? [{ where: "_argocd", p: plan.argocd }] : []),
+    ...plan.flux.map((f) => ({ where: "_flux", p: f.object })),
+  ];
+  for (const { where, p } of planned) {
+    const problems = checkObject(p.object, p.verbatim !== undefined);
+    if (problems.length > 0) {
+      const o = p.object;
+      throw new InternalError(
+        `rendered ${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ""}${o.metadata.name} for ${where} fails its schema`,
+        problems.map((x) => `  ${x}`).join("\n"),
+      );
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { DocPath, Issue } from "../diagnostics/issue.js";
+import { issueAt, type SourceDoc } from "../load/source.js";
+
+/**
+ * Keys that hold object-store credentials in Thanos' objstore configurations (S3, GCS,
+ * Azure, Swift, COS, OSS, BOS, OCI), and a few generic ones. A string under any of them in
+ * a fleet file is a credential in Git, and would end up in plain text in overlays/.
+ */
+const CREDENTIAL_KEYS = new Set(
+  [
+    "access_key", "secret_key", "access_key_id", "secret_access_key", "session_token", "sse_encryption_key",
+    "service_account", "storage_account_key", "account_key", "password", "secret_id", "secret_id_key",
+    "application_credential_secret", "access_key_secret", "secret_access_key_id", "private_key", "privatekey",
+    "token", "api_key", "apikey", "client_secret", "sas_token", "connection_string",
+  ].map(normalise),
+);
+
+/** Patterns of credentials that have a recognisable shape wherever they appear. */
+const CREDENTIAL_VALUES: readonly [RegExp, string][] = [
+  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+];
+
+export const PLAIN_SECRET_ADVICE =
+  "credentials must not be written in the fleet: they would be committed and rendered in plain text into overlays/. " +
+  "Read them from your secret store with central.objectStorage.source.externalSecret.credentials, " +
+  "or provide the Secret as existingSecret, sealedSecret or sops";
+
+function normalise(key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, "");
+}
+
+/** Every plain-text credential in a fleet document, wherever it is written. */
+export function plainTextSecrets(src: SourceDoc): Issue[] {
+  const issues: Issue[] = [];
+  const visit = (value: unknown, path: DocPath): void => {
+    if (typeof value === "string") {
+      const key = path.at(-1);
+      if (typeof key === "string" && CREDENTIAL_KEYS.has(normalise(key)) && value !== "") {
+        issues.push(issueAt(src, path, "plain-text-secret", `looks like a credential in plain text; ${PLAIN_SECRET_ADVICE}`));
+        return;
+      }
+      for (const [re, what] of CREDENTIAL_VALUES) {
+        if (re.test(value)) {
+          issues.push(issueAt(src, path, "plain-text-secret", `contains ${what}; ${PLAIN_SECRET_ADVICE}`));
+          return;
+        }
+      }
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+  };
+  visit(src.value, []);
+  return issues;
+}
