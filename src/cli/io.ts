@@ -9,9 +9,12 @@ export interface Io {
 }
 
 /** Colour only on a terminal, never with NO_COLOR (any value) or TERM=dumb. */
+export function useColour(stream: Io["stderr"], env: Io["env"]): boolean {
+  return env.NO_COLOR === undefined && env.TERM !== "dumb" && stream.isTTY === true;
+}
+
 export function styleFor(stream: Io["stderr"], env: Io["env"]): Style {
-  if (env.NO_COLOR !== undefined || env.TERM === "dumb" || stream.isTTY !== true) return plain;
-  return ansi;
+  return useColour(stream, env) ? ansi : plain;
 }
 
 export function processIo(): Io {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import type { Issue } from "../diagnostics/issue.js";
 import { LIMITS } from "./limits.js";
 import { issueAt, type SourceDoc } from "./source.js";
@@ -35,7 +35,9 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
 export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(input.text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found by checkShape in linear time; the parser's own check compares
+  // every pair of keys of a mapping, which a hostile file with a huge mapping turns into hours.
+  const parsed = parseAllDocuments(input.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const all = Array.isArray(parsed) ? parsed : [];
   if (!Array.isArray(parsed)) {
     // `parseAllDocuments` returns an EmptyStream for text with no documents at all.
@@ -89,6 +91,10 @@ export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Is
 /** Keys that could pollute prototypes, and nesting deep enough to be an attack rather than a fleet. */
 function checkShape(src: SourceDoc): Issue[] {
   const issues: Issue[] = [];
+  for (const d of duplicateKeys(src.doc)) {
+    const pos = src.lineCounter.linePos(d.offset);
+    issues.push({ code: "yaml-syntax", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `YAML: the key "${d.key}" appears twice in the same mapping` });
+  }
   visit(src.doc, {
     Pair(_key, pair, path) {
       if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
@@ -113,6 +119,23 @@ function checkShape(src: SourceDoc): Issue[] {
     },
   });
   return issues;
+}
+
+/** Keys repeated within one mapping, in linear time. */
+export function duplicateKeys(doc: Document): { key: string; offset: number }[] {
+  const out: { key: string; offset: number }[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        if (seen.has(k)) out.push({ key: k, offset: pair.key.range?.[0] ?? 0 });
+        seen.add(k);
+      }
+    },
+  });
+  return out;
 }
 
 function firstLine(s: string): string {

@@ -3,6 +3,7 @@ import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
 import type { K8sObject } from "../plan/objects.js";
 import type { Asset, ResolvedFleet } from "../resolve/model.js";
 import { secretNamespaces } from "../plan/central.js";
+import { duplicateKeys } from "../load/parse.js";
 
 /** The fleet's referenced files, checked, in the form the planner uses them. */
 export interface Assets {
@@ -36,11 +37,17 @@ export function checkAssets(fleet: ResolvedFleet, texts: ReadonlyMap<string, str
     if (text === undefined) continue; // reported when reading
     if (fleet.mode === "central" && [fleet.host, ...fleet.members].some((c) => c.kubesphere.base?.path === a.path)) {
       const lc = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+      const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
       const err = doc.errors[0];
       if (err !== undefined) {
         const p = lc.linePos(err.pos[0]);
         issues.push(at(a, p.line, p.col, `is not valid YAML: ${err.message.split("\n")[0]}`));
+        continue;
+      }
+      const dup = duplicateKeys(doc)[0];
+      if (dup !== undefined) {
+        const p = lc.linePos(dup.offset);
+        issues.push(at(a, p.line, p.col, `is not valid YAML: the key "${dup.key}" appears twice in the same mapping`));
         continue;
       }
       if (!isMap(doc.contents)) {
@@ -85,7 +92,7 @@ function checkSecretFile(
   const storage = fleet.host.central.objectStorage;
   const kind = storage.source.kind;
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) {
     issues.push(at(a, 1, 1, "is empty"));
     return;
@@ -96,6 +103,12 @@ function checkSecretFile(
     if (doc.errors.length > 0) {
       const p = lc.linePos(doc.errors[0]!.pos[0]);
       issues.push(at(a, p.line, p.col, `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`));
+      continue;
+    }
+    const dup = duplicateKeys(doc)[0];
+    if (dup !== undefined) {
+      const p = lc.linePos(dup.offset);
+      issues.push(at(a, p.line, p.col, `is not valid YAML: the key "${dup.key}" appears twice in the same mapping`));
       continue;
     }
     if (doc.contents === null) continue;
