@@ -17,6 +17,8 @@ export interface PipelineOptions {
   readonly cwd: string;
   /** The fleet's directory, relative to cwd or absolute. */
   readonly clustersDir: string;
+  /** Warnings fail the run as errors (`--strict`). */
+  readonly strict?: boolean;
 }
 
 export interface Rendered {
@@ -41,9 +43,11 @@ export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
   const assets = checkAssets(fleet, read.texts);
   if (!assets.ok) throw new FleetError(assets.issues);
 
+  const all = sortIssues([...warnings, ...resolved.warnings, ...assets.warnings]);
+  if (options.strict === true && all.length > 0) throw new FleetError(all.map((w) => ({ ...w, severity: "error" as const })));
   const plan = planFleet(fleet, assets.value);
   validateOutput(plan);
-  return { fleet, files: emit(plan), warnings: sortIssues([...warnings, ...resolved.warnings, ...assets.warnings]) };
+  return { fleet, files: emit(plan), warnings: all };
 }
 
 /** load → validate only (the `validate` command, and the first half of a render). */

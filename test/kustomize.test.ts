@@ -3,7 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderVariant, VARIANTS } from "./golden.test.js";
+import { renderVariant, VARIANTS } from "./helpers/variants.js";
 
 /** `kubectl kustomize` (kustomize v5, built into kubectl) builds every rendered overlay. */
 describe("kubectl kustomize builds every overlay", () => {

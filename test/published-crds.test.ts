@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderVariant, VARIANTS } from "./golden.test.js";
+import { renderVariant, VARIANTS } from "./helpers/variants.js";
 import { SHARED } from "./helpers/cli.js";
 
 /**

@@ -11,6 +11,7 @@ import type { ValidFleet } from "../validate/fleet.js";
 import { checkGatewayURL, checkStoreAddress, unpinnedReason } from "./checks.js";
 import { defaultsFromSchema } from "./defaults.js";
 import { merge } from "./merge.js";
+import { ingestorDefects, serviceDefects, storeDefects, type Defect } from "./operator-defects.js";
 import type { ArgoSettings, Asset, CentralSettings, FluxSettings, ObjectStorageSource, ResolvedCluster, ResolvedFleet } from "./model.js";
 import { renderStrings } from "./render-strings.js";
 import { TemplateEngine, type TemplateData, type TemplateProblem } from "./templates.js";
@@ -317,11 +318,23 @@ function validateCrSpecs(ctx: ClusterContext, central: CentralSettings, s: Setti
     };
     ctx.issues.push(...ajvIssues(validate.errors, value, anchor));
   };
-  if (ctx.mode === "scattered") check(CR_SPEC_SCHEMAS.service, s.scattered.service?.spec ?? {}, ["scattered", "service", "spec"]);
-  else {
+  const warn = (defects: readonly Defect[], settingPath: DocPath): void => {
+    for (const d of defects) {
+      const o = origin(ctx, [...settingPath, ...d.path]);
+      ctx.issues.push(issueAt(o.src, o.path, "operator-defect", d.message, { severity: "warning" }));
+    }
+  };
+  if (ctx.mode === "scattered") {
+    const spec = s.scattered.service?.spec ?? {};
+    check(CR_SPEC_SCHEMAS.service, spec, ["scattered", "service", "spec"]);
+    warn(serviceDefects(spec), ["scattered", "service", "spec"]);
+  } else {
     check(CR_SPEC_SCHEMAS.service, central.serviceSpec, ["central", "service", "spec"]);
     check(CR_SPEC_SCHEMAS.store, central.store.spec, ["central", "store", "spec"]);
     central.ingestors.forEach((i, index) => check(CR_SPEC_SCHEMAS.ingestor, i.spec, ["central", "ingestors", index, "spec"]));
+    warn(serviceDefects(central.serviceSpec), ["central", "service", "spec"]);
+    warn(storeDefects(central.store.spec), ["central", "store", "spec"]);
+    central.ingestors.forEach((i, index) => warn(ingestorDefects(i.spec), ["central", "ingestors", index, "spec"]));
   }
 }
 

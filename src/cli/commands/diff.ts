@@ -25,6 +25,7 @@ Options:
   --split-dir DIR      markdown: write each comment (at most 65,536 characters) to
                        DIR/comment-N.md instead of printing them
   --exit-code          exit 2 when there are changes
+  --strict             fail on warnings too (operator defects, unused overrides)
   -h, --help           show this help
 
 Markdown output longer than one comment is split into several, printed one after another
@@ -43,6 +44,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
     template: { type: "string" },
     "split-dir": { type: "string" },
     "exit-code": { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
   });
   if (values.help) return { code: 0, stdout: DIFF_HELP };
   const format = values.format;
@@ -52,7 +54,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   }
   const template = values.template !== undefined ? await readTemplate(path.resolve(io.cwd, values.template)) : DEFAULT_MARKDOWN_TEMPLATE;
 
-  const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters });
+  const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict });
   printWarnings(rendered.warnings, io);
   const outDir = path.resolve(io.cwd, values.out);
   const beforeFiles = await readBefore(io.cwd, outDir, values.against);

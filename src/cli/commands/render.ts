@@ -21,6 +21,7 @@ Options:
                      they are; the host still sees every member.
   --check            write nothing; exit 2 and list what would change if the output is stale
   --json             print the result as JSON
+  --strict           fail on warnings too (operator defects, unused overrides)
   --allow-outside    allow an output directory outside the project
   -h, --help         show this help
 
@@ -36,11 +37,12 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
     check: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     "allow-outside": { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
   });
   if (values.help) return { code: 0, stdout: RENDER_HELP };
   await checkOutputDir(io.cwd, values.out, values.clusters, values["allow-outside"]);
 
-  const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters });
+  const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict });
   printWarnings(rendered.warnings, io);
   const names = [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name);
   const scope = scopeFor(values.cluster, names);

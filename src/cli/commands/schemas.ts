@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FleetError, UsageError } from "../../diagnostics/issue.js";
+import { fieldReference, spliceReference } from "../../schemas/docs.js";
 import { GENERATED_DIR, generateTypes, type GeneratedFile } from "../../schemas/typegen.js";
 import { readSchemas, SCHEMA_DIR } from "../../validate/ajv.js";
 import { COMMON, parse } from "../args.js";
@@ -29,12 +30,17 @@ export async function schemasCommand(argv: readonly string[], io: Io): Promise<C
   if (argv[0] === "import") return importCommand(argv.slice(1), io);
   const { values } = parse(argv, { ...COMMON, check: { type: "boolean", default: false } });
   if (values.help) return { code: 0, stdout: SCHEMAS_HELP };
-  const files = await generateTypes(readSchemas(SCHEMA_DIR));
+  const schemas = readSchemas(SCHEMA_DIR);
+  const files = await generateTypes(schemas);
   const dir = path.join(PACKAGE_DIR, GENERATED_DIR);
   const stale = await staleFiles(dir, files);
+  const readmePath = path.join(PACKAGE_DIR, "README.md");
+  const readme = await readFile(readmePath, "utf8").catch(() => undefined);
+  const newReadme = readme === undefined ? undefined : spliceReference(readme, fieldReference(schemas));
+  if (newReadme !== readme) stale.push("~ README.md (field reference)");
   if (values.check) {
-    if (stale.length === 0) return { code: 0, stdout: `${GENERATED_DIR}/ is up to date (${files.length} files).\n` };
-    return { code: 2, stdout: `${GENERATED_DIR}/ is stale; run \`npm run schemas\`:\n${stale.map((s) => `  ${s}\n`).join("")}` };
+    if (stale.length === 0) return { code: 0, stdout: `${GENERATED_DIR}/ and the README's field reference are up to date (${files.length} files).\n` };
+    return { code: 2, stdout: `Generated files are stale; run \`npm run schemas\`:\n${stale.map((s) => `  ${s}\n`).join("")}` };
   }
   await rm(dir, { recursive: true, force: true });
   for (const f of files) {
@@ -42,7 +48,8 @@ export async function schemasCommand(argv: readonly string[], io: Io): Promise<C
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, f.content);
   }
-  return { code: 0, stdout: `Generated ${files.length} type files in ${GENERATED_DIR}/ (${stale.length} changed).\n` };
+  if (newReadme !== undefined && newReadme !== readme) await writeFile(readmePath, newReadme);
+  return { code: 0, stdout: `Generated ${files.length} type files in ${GENERATED_DIR}/ and the README's field reference (${stale.length} changed).\n` };
 }
 
 async function staleFiles(dir: string, files: readonly GeneratedFile[]): Promise<string[]> {

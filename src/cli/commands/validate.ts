@@ -11,15 +11,16 @@ objects) without writing anything.
 Options:
   --clusters DIR   the fleet's directory (default: clusters)
   --json           print the result as JSON
+  --strict         fail on warnings too (operator defects, unused overrides)
   -h, --help       show this help
 
 Exit codes: 0 valid, 1 invalid fleet (every problem is listed), 64 usage error.
 `;
 
 export async function validateCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
-  const { values } = parse(argv, { ...COMMON, clusters: { type: "string", default: "clusters" }, json: { type: "boolean", default: false } });
+  const { values } = parse(argv, { ...COMMON, clusters: { type: "string", default: "clusters" }, json: { type: "boolean", default: false }, strict: { type: "boolean", default: false } });
   if (values.help) return { code: 0, stdout: VALIDATE_HELP };
-  const { fleet, warnings } = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters });
+  const { fleet, warnings } = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict });
   if (values.json) {
     return { code: 0, stdout: `${JSON.stringify({ valid: true, mode: fleet.mode, host: fleet.host.name, members: fleet.members.map((m) => m.name), warnings: warnings.length }, null, 2)}\n` };
   }

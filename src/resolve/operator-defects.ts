@@ -1,0 +1,56 @@
+import type { DocPath } from "../diagnostics/issue.js";
+import type { IngestorSpec, ServiceSpec, StoreSpec } from "./model.js";
+
+/**
+ * Settings the CRDs accept but the operator mishandles at this API version (read from its
+ * controllers' code): users should learn it here, not from a crash-looping pod. Paths are
+ * relative to the fragment; each finding is a warning (an error with --strict).
+ */
+export interface Defect {
+  readonly path: DocPath;
+  readonly message: string;
+}
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"];
+const LOG_FORMATS = ["logfmt", "json"];
+
+function logSettings(component: { logLevel?: string; logFormat?: string } | undefined, at: DocPath, what: string): Defect[] {
+  const out: Defect[] = [];
+  if (component?.logLevel !== undefined && !LOG_LEVELS.includes(component.logLevel)) {
+    out.push({ path: [...at, "logLevel"], message: `${what} accepts only ${LOG_LEVELS.join(", ")} (the CRD does not say so; any other value makes the container exit)` });
+  }
+  if (component?.logFormat !== undefined && !LOG_FORMATS.includes(component.logFormat)) {
+    out.push({ path: [...at, "logFormat"], message: `${what} accepts only ${LOG_FORMATS.join(" or ")} (the CRD does not say so; any other value makes the container exit)` });
+  }
+  return out;
+}
+
+export function serviceDefects(spec: ServiceSpec): Defect[] {
+  return [
+    ...logSettings(spec.gateway, ["gateway"], "the gateway"),
+    ...logSettings(spec.thanos?.query, ["thanos", "query"], "Thanos Query"),
+    ...logSettings(spec.thanos?.receiveRouter, ["thanos", "receiveRouter"], "the Thanos receive router"),
+  ];
+}
+
+export function storeDefects(spec: StoreSpec): Defect[] {
+  const compact = spec.thanos?.compact;
+  const out: Defect[] = [...logSettings(spec.thanos?.storeGateway, ["thanos", "storeGateway"], "Thanos Store"), ...logSettings(compact, ["thanos", "compact"], "Thanos Compact")];
+  if (compact?.downsamplingDisable !== undefined) {
+    out.push({
+      path: ["thanos", "compact", "downsamplingDisable"],
+      message: "the operator passes this to Thanos Compact as a pointer address (--downsampling.disable=0xc…), which Thanos rejects, so the compactor cannot start; leave it out",
+    });
+  }
+  if (compact?.retention?.retention1h !== undefined) {
+    out.push({
+      path: ["thanos", "compact", "retention", "retention1h"],
+      message: "is ignored by the operator: it passes retention5m as the 1h-resolution retention too (and none at all without retention5m)",
+    });
+  }
+  return out;
+}
+
+export function ingestorDefects(spec: IngestorSpec): Defect[] {
+  return logSettings(spec, [], "Thanos Receive");
+}

@@ -1,0 +1,44 @@
+import path from "node:path";
+import { exampleFleet, REPO, run, testdir } from "./cli.js";
+
+/**
+ * Golden overlays, reviewed like code: the example fleet's rendering is the committed
+ * overlays/ itself, and its variants live under test/golden/<name>/. UPDATE_GOLDEN=1
+ * rewrites them from the current renderer (review the diff before committing).
+ */
+export const VARIANTS: Record<string, { golden: string; edit: (files: Record<string, string>) => Record<string, string> }> = {
+  central: { golden: path.join(REPO, "overlays"), edit: (f) => f },
+  scattered: {
+    golden: path.join(REPO, "test", "golden", "scattered"),
+    edit: (f) => ({ ...f, "clusters/fleet.yaml": f["clusters/fleet.yaml"]!.replace("mode: central", "mode: scattered") }),
+  },
+  "central-configmap": {
+    golden: path.join(REPO, "test", "golden", "central-configmap"),
+    edit: (f) => ({
+      ...f,
+      "clusters/fleet.yaml": `${f["clusters/fleet.yaml"]!}  kubesphere:\n    strategy: configMap\n    base: ../kubesphere/kubesphere.yaml\n`,
+      "kubesphere/kubesphere.yaml": [
+        "# ks-apiserver configuration, as KubeSphere 3.3 ships it (abridged)",
+        "authentication:",
+        "  authenticateRateLimiterMaxTries: 10",
+        "  jwtSecret: \"\"",
+        "monitoring:",
+        "  endpoint: http://prometheus-operated.kubesphere-monitoring-system.svc:9090",
+        "  enableGPUMonitoring: false",
+        "multicluster:",
+        "  clusterRole: host",
+        "",
+      ].join("\n"),
+    }),
+  },
+};
+
+/** Renders a variant of the example fleet into a temporary directory and returns that directory. */
+export async function renderVariant(name: string): Promise<{ dir: string; out: string; cleanup: () => void }> {
+  const variant = VARIANTS[name]!;
+  const { dir, cleanup } = testdir(variant.edit(exampleFleet()));
+  const result = await run(["render", "--out", "out"], dir);
+  if (result.code !== 0) throw new Error(`render of ${name} failed:\n${result.stderr}`);
+  return { dir, out: path.join(dir, "out"), cleanup };
+}
+
