@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { FleetError, sortIssues, type Issue } from "./diagnostics/issue.js";
 import { emit, type OutputFile } from "./emit/emit.js";
@@ -66,16 +66,15 @@ async function loadFleet(options: PipelineOptions): Promise<{ docs: SourceDoc[];
   const issues: Issue[] = [...found.issues];
   const docs: SourceDoc[] = [];
   let complete = found.issues.length === 0;
-  // Read in parallel, parse in file order: the result never depends on which read finished first.
-  const texts = await Promise.all(
-    found.files.map(async (f) => {
-      try {
-        return { f, bytes: await readFile(f.absPath) };
-      } catch (e) {
-        return { f, error: (e as NodeJS.ErrnoException).code ?? "unreadable" };
-      }
-    }),
-  );
+  // Synchronous reads: thousands of small files read faster one after another than through
+  // the thread pool, and the result never depends on which read finished first.
+  const texts = found.files.map((f) => {
+    try {
+      return { f, bytes: readFileSync(f.absPath) };
+    } catch (e) {
+      return { f, error: (e as NodeJS.ErrnoException).code ?? "unreadable" };
+    }
+  });
   for (const t of texts) {
     if ("error" in t) {
       issues.push({ code: "file-unreadable", severity: "error", file: t.f.file, message: `cannot be read (${t.error})` });

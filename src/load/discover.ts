@@ -51,15 +51,17 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
     return { files: [], issues: [{ code: "file-unreadable", severity: "error", message: `${shownDir} is not a directory`, file: shownDir }] };
   }
   const root = await trustedRoot(cwd, abs);
-  const entries = await fg(["**/*.yaml", "**/*.yml"], {
+  const found = await fg(["**/*.yaml", "**/*.yml"], {
     cwd: abs,
     absolute: true,
     onlyFiles: true,
     dot: false,
     followSymbolicLinks: false,
     suppressErrors: true,
+    objectMode: true,
   });
-  entries.sort();
+  const links = new Set(found.filter((e) => e.dirent.isSymbolicLink()).map((e) => e.path));
+  const entries = found.map((e) => e.path).sort();
   if (entries.length > LIMITS.files) {
     issues.push({
       code: "file-too-large",
@@ -72,6 +74,10 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
   const files: FleetFile[] = [];
   for (const entry of entries) {
     const file = displayPath(cwd, entry);
+    if (!links.has(entry)) {
+      files.push({ file, absPath: entry });
+      continue;
+    }
     let real: string;
     try {
       real = await realpath(entry);

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { HEADER_PREFIX, type OutputFile } from "../emit/emit.js";
 
@@ -10,22 +10,25 @@ export interface ExistingFile {
   readonly ours: boolean;
 }
 
-/** Everything under `dir` (recursively, links not followed), sorted by path; empty when it does not exist. */
+/**
+ * Everything under `dir` (recursively, links not followed), sorted by path; empty when it
+ * does not exist. Synchronous: a large fleet's output is thousands of small files.
+ */
 export async function readTree(dir: string): Promise<ExistingFile[]> {
   const out: ExistingFile[] = [];
-  const walk = async (rel: string): Promise<void> => {
+  const walk = (rel: string): void => {
     let entries;
     try {
-      entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+      entries = readdirSync(path.join(dir, rel), { withFileTypes: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT" && rel === "") return;
       throw e;
     }
     for (const entry of entries) {
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) await walk(childRel);
+      if (entry.isDirectory()) walk(childRel);
       else if (entry.isFile()) {
-        const content = await readFile(path.join(dir, childRel));
+        const content = readFileSync(path.join(dir, childRel));
         out.push({ path: childRel, content, ours: isOurs(content) });
       } else {
         // Links and other special files are never ours; the writer carries them over as they are.
@@ -33,7 +36,7 @@ export async function readTree(dir: string): Promise<ExistingFile[]> {
       }
     }
   };
-  await walk("");
+  walk("");
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -1,4 +1,4 @@
-import * as fsp from "node:fs/promises";
+import * as sync from "node:fs";
 import path from "node:path";
 import type { Changes } from "./tree.js";
 
@@ -16,17 +16,29 @@ export interface WriterFs {
   access(p: string): Promise<void>;
 }
 
+/**
+ * Synchronous calls behind a promise interface: a render writes thousands of small files,
+ * which go several times faster one after another than through libuv's thread pool.
+ */
+const now = <T>(f: () => T): Promise<T> => {
+  try {
+    return Promise.resolve(f());
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+};
+
 export const nodeFs: WriterFs = {
-  mkdir: (p, o) => fsp.mkdir(p, o),
-  writeFile: (p, d) => fsp.writeFile(p, d),
-  link: (a, b) => fsp.link(a, b),
-  copyFile: (a, b) => fsp.copyFile(a, b),
-  lstat: (p) => fsp.lstat(p),
-  readlink: (p) => fsp.readlink(p),
-  symlink: (t, p) => fsp.symlink(t, p),
-  rename: (a, b) => fsp.rename(a, b),
-  rm: (p, o) => fsp.rm(p, o),
-  access: (p) => fsp.access(p),
+  mkdir: (p, o) => now(() => sync.mkdirSync(p, o)),
+  writeFile: (p, d) => now(() => sync.writeFileSync(p, d)),
+  link: (a, b) => now(() => sync.linkSync(a, b)),
+  copyFile: (a, b) => now(() => sync.copyFileSync(a, b)),
+  lstat: (p) => now(() => sync.lstatSync(p)),
+  readlink: (p) => now(() => sync.readlinkSync(p)),
+  symlink: (t, p) => now(() => sync.symlinkSync(t, p)),
+  rename: (a, b) => now(() => sync.renameSync(a, b)),
+  rm: (p, o) => now(() => sync.rmSync(p, o)),
+  access: (p) => now(() => sync.accessSync(p)),
 };
 
 /**
@@ -44,9 +56,14 @@ export async function writeTree(outDir: string, changes: Changes, fs: WriterFs =
   await fs.mkdir(parent, { recursive: true });
   try {
     await fs.mkdir(tmp, { recursive: true });
+    const made = new Set<string>();
     for (const [rel, content] of [...changes.final].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const target = path.join(tmp, ...rel.split("/"));
-      await fs.mkdir(path.dirname(target), { recursive: true });
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        await fs.mkdir(dir, { recursive: true });
+        made.add(dir);
+      }
       if (changes.unchanged.has(rel)) await carryOver(fs, path.join(outDir, ...rel.split("/")), target);
       else await fs.writeFile(target, content);
     }

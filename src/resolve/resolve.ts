@@ -4,7 +4,8 @@ import { resultOf, type DocPath, type Issue, type IssueCode, type Result } from 
 import type { Cluster } from "../generated/paodin-fleet/cluster_v1alpha1.js";
 import type { ClusterOverrides, FleetSpec } from "../generated/paodin-fleet/fleet_v1alpha1.js";
 import { hasNode, issueAt, positionOf, type SourceDoc } from "../load/source.js";
-import { registry, validatorFor } from "../validate/ajv.js";
+import { registry } from "../validate/ajv.js";
+import { validatorFor } from "../validate/validators.js";
 import { ajvIssues } from "../validate/ajv-issues.js";
 import type { ClusterDoc } from "../validate/documents.js";
 import type { ValidFleet } from "../validate/fleet.js";

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import AjvModule, { type AnySchemaObject, type ValidateFunction } from "ajv";
-import { FORMATS, NUMBER_FORMATS } from "./formats.js";
+import AjvModule, { type AnySchemaObject, type Options } from "ajv";
+import { AJV_FORMATS } from "./formats.js";
 
 // ajv is CommonJS; under NodeNext its default export arrives as the module object.
 const Ajv = AjvModule.default;
@@ -42,7 +42,8 @@ export function readSchemas(dir: string = SCHEMA_DIR): Map<string, AnySchemaObje
   return schemas;
 }
 
-export function createAjv(schemas: Map<string, AnySchemaObject>): AjvInstance {
+/** An ajv set up for our schemas: Kubernetes' extensions as annotations, Kubernetes' formats. */
+export function createAjv(schemas: Map<string, AnySchemaObject>, code?: Options["code"]): AjvInstance {
   const ajv = new Ajv({
     allErrors: true,
     verbose: true,
@@ -52,32 +53,18 @@ export function createAjv(schemas: Map<string, AnySchemaObject>): AjvInstance {
     allowUnionTypes: true,
     // Defaults are applied by resolve/, merged with cluster overrides; the validator must not mutate input.
     useDefaults: false,
+    ...(code !== undefined ? { code } : {}),
   });
   for (const keyword of KUBERNETES_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ["boolean", "string", "array", "object"] });
-  for (const [name, format] of Object.entries(FORMATS)) {
-    const numeric = NUMBER_FORMATS[name];
-    if (numeric !== undefined) ajv.addFormat(name, { type: "number", validate: numeric });
-    else ajv.addFormat(name, { type: "string", validate: format.validate });
-  }
+  for (const [name, format] of Object.entries(AJV_FORMATS)) ajv.addFormat(name, format as never);
   for (const [id, schema] of schemas) ajv.addSchema(schema, id);
   return ajv;
 }
 
-let shared: { ajv: AjvInstance; schemas: Map<string, AnySchemaObject> } | undefined;
+let shared: Map<string, AnySchemaObject> | undefined;
 
-/** One validator registry per process: schemas are read and compiled once, on first use. */
-export function registry(): { ajv: AjvInstance; schemas: Map<string, AnySchemaObject> } {
-  if (shared === undefined) {
-    const schemas = readSchemas();
-    shared = { ajv: createAjv(schemas), schemas };
-  }
-  return shared;
-}
-
-/** The compiled validator for a schema `$id` (optionally with a `#/json/pointer`). */
-export function validatorFor(ref: string): ValidateFunction {
-  const { ajv } = registry();
-  const fn = ajv.getSchema(ref);
-  if (fn === undefined) throw new Error(`no schema ${ref} in ${SCHEMA_DIR}`);
-  return fn;
+/** The schemas, read once per process (the CRDs are rendered from them). */
+export function registry(): { schemas: Map<string, AnySchemaObject> } {
+  shared ??= readSchemas();
+  return { schemas: shared };
 }

@@ -3,7 +3,7 @@ import { nearest } from "../diagnostics/suggest.js";
 import type { Cluster } from "../generated/paodin-fleet/cluster_v1alpha1.js";
 import type { Fleet } from "../generated/paodin-fleet/fleet_v1alpha1.js";
 import { issueAt, type SourceDoc } from "../load/source.js";
-import { validatorFor } from "./ajv.js";
+import { validatorFor } from "./validators.js";
 import { ajvIssues, type Anchor } from "./ajv-issues.js";
 
 export const API_VERSION = "paodin-fleet/v1alpha1";

@@ -37,3 +37,12 @@ export const NUMBER_FORMATS: Readonly<Record<string, (n: number) => boolean>> = 
   int32: (n) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647,
   int64: (n) => Number.isSafeInteger(n),
 };
+
+/** The formats as ajv takes them, at run time and in the precompiled validators. */
+export const AJV_FORMATS: Readonly<Record<string, { type: "string"; validate: (v: string) => boolean } | { type: "number"; validate: (n: number) => boolean }>> =
+  Object.fromEntries(
+    Object.entries(FORMATS).map(([name, f]) => {
+      const numeric = NUMBER_FORMATS[name];
+      return [name, numeric !== undefined ? { type: "number" as const, validate: numeric } : { type: "string" as const, validate: f.validate }];
+    }),
+  );

@@ -1,7 +1,7 @@
 import { ArgoCD, ExternalSecrets, Flux, K8s, Prometheus } from "./output-models.js";
 import { InternalError } from "../diagnostics/issue.js";
 import type { K8sObject, Plan } from "../plan/objects.js";
-import { validatorFor } from "./ajv.js";
+import { validatorFor } from "./validators.js";
 
 /**
  * Every rendered object against its schema, before anything is written: the operator's

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { FleetError, UsageError } from "../../diagnostics/issue.js";
 import { fieldReference, spliceReference } from "../../schemas/docs.js";
 import { GENERATED_DIR, generateTypes, type GeneratedFile } from "../../schemas/typegen.js";
+import { generateValidators, VALIDATORS_FILE } from "../../schemas/validators.js";
 import { readSchemas, SCHEMA_DIR } from "../../validate/ajv.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
@@ -31,7 +32,7 @@ export async function schemasCommand(argv: readonly string[], io: Io): Promise<C
   const { values } = parse(argv, { ...COMMON, check: { type: "boolean", default: false } });
   if (values.help) return { code: 0, stdout: SCHEMAS_HELP };
   const schemas = readSchemas(SCHEMA_DIR);
-  const files = await generateTypes(schemas);
+  const files = [...(await generateTypes(schemas)), { path: VALIDATORS_FILE, content: generateValidators(schemas) }];
   const dir = path.join(PACKAGE_DIR, GENERATED_DIR);
   const stale = await staleFiles(dir, files);
   const readmePath = path.join(PACKAGE_DIR, "README.md");
