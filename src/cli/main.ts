@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { packageRoot } from "../package-root.js";
 import { formatIssue, toJSON } from "../diagnostics/format.js";
 import { FleetError, InternalError, UsageError } from "../diagnostics/issue.js";
 import { styleFor, type Io } from "./io.js";
@@ -80,6 +82,6 @@ function report(e: unknown, io: Io, json: boolean): number {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }

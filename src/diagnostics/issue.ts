@@ -39,7 +39,9 @@ export type IssueCode =
   | "unpinned-image"
   | "invalid-asset"
   | "operator-defect"
-  | "unused-setting";
+  | "unused-setting"
+  // schemas import
+  | "not-a-crd";
 
 export type Severity = "error" | "warning";
 

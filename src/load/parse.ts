@@ -38,12 +38,7 @@ export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Is
   // Duplicate keys are found by checkShape in linear time; the parser's own check compares
   // every pair of keys of a mapping, which a hostile file with a huge mapping turns into hours.
   const parsed = parseAllDocuments(input.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
-  const all = Array.isArray(parsed) ? parsed : [];
-  if (!Array.isArray(parsed)) {
-    // `parseAllDocuments` returns an EmptyStream for text with no documents at all.
-    issues.push({ code: "file-empty", severity: "error", file: input.file, line: 1, col: 1, message: "has no YAML documents; delete it or add a Fleet or Cluster" });
-    return { docs: [], issues };
-  }
+  const all = [...parsed];
   if (all.length > LIMITS.documentsPerFile) {
     issues.push({ code: "yaml-too-many-documents", severity: "error", file: input.file, line: 1, col: 1, message: `has ${all.length} YAML documents, more than the limit of ${LIMITS.documentsPerFile}` });
     return { docs: [], issues };

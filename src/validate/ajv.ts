@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import AjvModule, { type AnySchemaObject, type Options } from "ajv";
+import { packageRoot } from "../package-root.js";
 import { AJV_FORMATS } from "./formats.js";
 
 // ajv is CommonJS; under NodeNext its default export arrives as the module object.
@@ -21,11 +21,13 @@ export const KUBERNETES_KEYWORDS = [
   "x-kubernetes-patch-merge-key",
 ] as const;
 
-/** The `schemas/` folder shipped with the package (same depth from src/ and dist/). */
-export const SCHEMA_DIR = fileURLToPath(new URL("../../schemas/", import.meta.url));
+/** The `schemas/` folder shipped with the package. */
+export function schemaDir(): string {
+  return path.join(packageRoot(), "schemas");
+}
 
 /** Every `*.json` under `schemas/`, keyed by its `$id`, read once. */
-export function readSchemas(dir: string = SCHEMA_DIR): Map<string, AnySchemaObject> {
+export function readSchemas(dir: string = schemaDir()): Map<string, AnySchemaObject> {
   const schemas = new Map<string, AnySchemaObject>();
   const walk = (d: string): void => {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -1,14 +1,14 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { FleetError, UsageError } from "../../diagnostics/issue.js";
+import { FleetError, sortIssues, UsageError } from "../../diagnostics/issue.js";
 import { fieldReference, spliceReference } from "../../schemas/docs.js";
 import { GENERATED_DIR, generateTypes, type GeneratedFile } from "../../schemas/typegen.js";
 import { generateValidators, VALIDATORS_FILE } from "../../schemas/validators.js";
-import { readSchemas, SCHEMA_DIR } from "../../validate/ajv.js";
+import { packageRoot } from "../../package-root.js";
+import { readSchemas } from "../../validate/ajv.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
-import type { CommandResult } from "./shared.js";
+import { printWarnings, type CommandResult } from "./shared.js";
 
 export const SCHEMAS_HELP = `Usage: paodin-fleet schemas [--check]
        paodin-fleet schemas import CRD.yaml... [--out DIR]
@@ -24,18 +24,16 @@ Options:
   -h, --help   show this help
 `;
 
-/** The package's own folder: types are generated into its source tree, next to the schemas. */
-const PACKAGE_DIR = fileURLToPath(new URL("../../../", import.meta.url));
 
 export async function schemasCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
   if (argv[0] === "import") return importCommand(argv.slice(1), io);
   const { values } = parse(argv, { ...COMMON, check: { type: "boolean", default: false } });
   if (values.help) return { code: 0, stdout: SCHEMAS_HELP };
-  const schemas = readSchemas(SCHEMA_DIR);
+  const schemas = readSchemas();
   const files = [...(await generateTypes(schemas)), { path: VALIDATORS_FILE, content: generateValidators(schemas) }];
-  const dir = path.join(PACKAGE_DIR, GENERATED_DIR);
+  const dir = path.join(packageRoot(), GENERATED_DIR);
   const stale = await staleFiles(dir, files);
-  const readmePath = path.join(PACKAGE_DIR, "README.md");
+  const readmePath = path.join(packageRoot(), "README.md");
   const readme = await readFile(readmePath, "utf8").catch(() => undefined);
   const newReadme = readme === undefined ? undefined : spliceReference(readme, fieldReference(schemas));
   if (newReadme !== readme) stale.push("~ README.md (field reference)");
@@ -85,7 +83,8 @@ async function importCommand(argv: readonly string[], io: Io): Promise<CommandRe
     }
   }
   const { files, issues } = importCrds(inputs);
-  if (issues.some((i) => i.severity === "error")) throw new FleetError(issues);
+  if (issues.some((i) => i.severity === "error")) throw new FleetError(sortIssues(issues));
+  printWarnings(sortIssues(issues), io);
   const out = path.resolve(io.cwd, values.out);
   for (const f of files) {
     const target = path.join(out, ...f.path.split("/"));
