@@ -11,6 +11,7 @@ import type { ResolvedFleet } from "./resolve/model.js";
 import { resolveFleet } from "./resolve/resolve.js";
 import { assetsOf, checkAssets } from "./validate/assets.js";
 import { validateFleet, type ValidFleet } from "./validate/fleet.js";
+import { scanForCredentials } from "./validate/credential-scan.js";
 import { validateOutput } from "./validate/output.js";
 
 export interface PipelineOptions {
@@ -19,6 +20,10 @@ export interface PipelineOptions {
   readonly clustersDir: string;
   /** Warnings fail the run as errors (`--strict`). */
   readonly strict?: boolean;
+  /** How the output directory is shown in messages (default `overlays`). */
+  readonly outLabel?: string;
+  /** Called as clusters are rendered, for a progress display. */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export interface Rendered {
@@ -47,7 +52,10 @@ export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
   if (options.strict === true && all.length > 0) throw new FleetError(all.map((w) => ({ ...w, severity: "error" as const })));
   const plan = planFleet(fleet, assets.value);
   validateOutput(plan);
-  return { fleet, files: emit(plan), warnings: all };
+  const files = emit(plan, options.progress);
+  const leaked = scanForCredentials(files);
+  if (leaked.length > 0) throw new FleetError(leaked.map((i) => ({ ...i, file: path.posix.join(options.outLabel ?? "overlays", i.file!) })));
+  return { fleet, files, warnings: all };
 }
 
 /** load → validate only (the `validate` command, and the first half of a render). */

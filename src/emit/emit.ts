@@ -29,9 +29,12 @@ export function fileNameOf(o: K8sObject): string {
 }
 
 /** The plan as files: one per object, a kustomization.yaml per overlay, and the GitOps objects. */
-export function emit(plan: Plan): OutputFile[] {
+export function emit(plan: Plan, progress?: (done: number, total: number) => void): OutputFile[] {
   const files: OutputFile[] = [];
-  for (const cp of plan.clusters) files.push(...overlay(cp.cluster, cp.objects));
+  plan.clusters.forEach((cp, i) => {
+    files.push(...overlay(cp.cluster, cp.objects));
+    progress?.(i + 1, plan.clusters.length);
+  });
   if (plan.argocd !== null) files.push(...overlay(ARGOCD_DIR, [plan.argocd], "applicationset.yaml"));
   if (plan.flux.length > 0) {
     const named = plan.flux.map((f) => ({ name: `${f.cluster}.yaml`, planned: f.object }));

@@ -34,8 +34,8 @@ export function isInside(root: string, p: string): boolean {
 
 /**
  * Every `*.yaml`/`*.yml` under the clusters directory, sorted by path so that nothing
- * downstream depends on the order the file system lists them in. Files that are links
- * leading outside the project are refused.
+ * downstream depends on the order the file system lists them in. Links leading outside
+ * the project are refused.
  */
 export async function discover(cwd: string, clustersDir: string): Promise<{ files: FleetFile[]; issues: Issue[] }> {
   const issues: Issue[] = [];
@@ -51,17 +51,36 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
     return { files: [], issues: [{ code: "file-unreadable", severity: "error", message: `${shownDir} is not a directory`, file: shownDir }] };
   }
   const root = await trustedRoot(cwd, abs);
-  const found = await fg(["**/*.yaml", "**/*.yml"], {
+  // Links are not followed by the glob (fast-glob reports them as links, not files): each
+  // is resolved here. One that leads out of the project is refused; a link to a YAML file
+  // inside it is read; a link to a directory is not followed.
+  const found = await fg(["**"], {
     cwd: abs,
     absolute: true,
-    onlyFiles: true,
+    onlyFiles: false,
     dot: false,
     followSymbolicLinks: false,
     suppressErrors: true,
     objectMode: true,
   });
-  const links = new Set(found.filter((e) => e.dirent.isSymbolicLink()).map((e) => e.path));
-  const entries = found.map((e) => e.path).sort();
+  const isYaml = (p: string): boolean => /\.ya?ml$/.test(p);
+  const entries: string[] = [];
+  for (const e of found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (e.dirent.isFile()) {
+      if (isYaml(e.path)) entries.push(e.path);
+      continue;
+    }
+    if (!e.dirent.isSymbolicLink()) continue;
+    const file = displayPath(cwd, e.path);
+    const real = await realpath(e.path).catch(() => undefined);
+    if (real === undefined) {
+      if (isYaml(e.path)) issues.push({ code: "file-unreadable", severity: "error", file, message: "is a broken symbolic link" });
+    } else if (!isInside(root, real)) {
+      issues.push({ code: "path-outside-root", severity: "error", file, message: `is a symbolic link to ${real}, outside the project; fleet files must live in it` });
+    } else if (isYaml(e.path) && (await stat(real)).isFile()) {
+      entries.push(e.path);
+    }
+  }
   if (entries.length > LIMITS.files) {
     issues.push({
       code: "file-too-large",
@@ -71,30 +90,6 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
     });
     return { files: [], issues };
   }
-  const files: FleetFile[] = [];
-  for (const entry of entries) {
-    const file = displayPath(cwd, entry);
-    if (!links.has(entry)) {
-      files.push({ file, absPath: entry });
-      continue;
-    }
-    let real: string;
-    try {
-      real = await realpath(entry);
-    } catch {
-      issues.push({ code: "file-unreadable", severity: "error", message: "is a broken symbolic link", file });
-      continue;
-    }
-    if (!isInside(root, real)) {
-      issues.push({
-        code: "path-outside-root",
-        severity: "error",
-        message: `is a symbolic link to ${real}, outside ${displayPath(cwd, root) || "."}; fleet files must live in the project`,
-        file,
-      });
-      continue;
-    }
-    files.push({ file, absPath: entry });
-  }
+  const files: FleetFile[] = entries.map((entry) => ({ file: displayPath(cwd, entry), absPath: entry }));
   return { files, issues };
 }

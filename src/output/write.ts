@@ -47,7 +47,7 @@ export const nodeFs: WriterFs = {
  * stay as they were), then swapped in with two renames. A failure before the swap leaves
  * `outDir` untouched and removes the temporary tree.
  */
-export async function writeTree(outDir: string, changes: Changes, fs: WriterFs = nodeFs): Promise<void> {
+export async function writeTree(outDir: string, changes: Changes, fs: WriterFs = nodeFs, progress?: (done: number, total: number) => void): Promise<void> {
   const parent = path.dirname(outDir);
   const base = path.basename(outDir);
   const stamp = `${process.pid}-${Date.now().toString(36)}`;
@@ -57,6 +57,7 @@ export async function writeTree(outDir: string, changes: Changes, fs: WriterFs =
   try {
     await fs.mkdir(tmp, { recursive: true });
     const made = new Set<string>();
+    let done = 0;
     for (const [rel, content] of [...changes.final].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const target = path.join(tmp, ...rel.split("/"));
       const dir = path.dirname(target);
@@ -66,6 +67,7 @@ export async function writeTree(outDir: string, changes: Changes, fs: WriterFs =
       }
       if (changes.unchanged.has(rel)) await carryOver(fs, path.join(outDir, ...rel.split("/")), target);
       else await fs.writeFile(target, content);
+      progress?.(++done, changes.final.size);
     }
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);

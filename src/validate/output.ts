@@ -61,8 +61,11 @@ const CHECKS: Readonly<Record<string, Check>> = {
   "kustomize.toolkit.fluxcd.io/v1 Kustomization": model(Flux.Kustomization),
 };
 
-/** Kinds copied through as the user wrote them: checked when they were read (validate/assets.ts). */
-const VERBATIM = new Set(["bitnami.com/v1alpha1 SealedSecret"]);
+/**
+ * Kinds copied through as the user wrote them, checked when they were read
+ * (validate/assets.ts): a SOPS Secret's data is ciphertext, not the base64 the schema wants.
+ */
+const VERBATIM = new Set(["bitnami.com/v1alpha1 SealedSecret", "v1 Secret"]);
 
 export function checkObject(o: K8sObject, verbatim = false): string[] {
   const key = `${o.apiVersion} ${o.kind}`;

@@ -54,7 +54,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   }
   const template = values.template !== undefined ? await readTemplate(path.resolve(io.cwd, values.template)) : DEFAULT_MARKDOWN_TEMPLATE;
 
-  const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict });
+  const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict, outLabel: values.out.replace(/\/+$/, "") });
   printWarnings(rendered.warnings, io);
   const outDir = path.resolve(io.cwd, values.out);
   const beforeFiles = await readBefore(io.cwd, outDir, values.against);
