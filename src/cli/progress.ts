@@ -22,6 +22,7 @@ export function terminalProgress(io: Io, now: () => number = () => performance.n
     },
     finish: () => {
       if (shown) io.stderr.write("\r\x1b[K");
+      shown = false;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
 import type { Issue } from "../diagnostics/issue.js";
 import { LIMITS } from "./limits.js";
 import { issueAt, type SourceDoc } from "./source.js";
@@ -86,11 +86,13 @@ export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Is
 /** Keys that could pollute prototypes, and nesting deep enough to be an attack rather than a fleet. */
 function checkShape(src: SourceDoc): Issue[] {
   const issues: Issue[] = [];
-  for (const d of duplicateKeys(src.doc)) {
-    const pos = src.lineCounter.linePos(d.offset);
-    issues.push({ code: "yaml-syntax", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `YAML: the key "${d.key}" appears twice in the same mapping` });
-  }
   visit(src.doc, {
+    Map(_key, map) {
+      for (const offset of repeatedKeys(map)) {
+        const pos = src.lineCounter.linePos(offset.offset);
+        issues.push({ code: "yaml-syntax", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `YAML: the key "${offset.key}" appears twice in the same mapping` });
+      }
+    },
     Pair(_key, pair, path) {
       if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
         const offset = pair.key.range?.[0] ?? 0;
@@ -104,7 +106,8 @@ function checkShape(src: SourceDoc): Issue[] {
           message: `the key "${String(pair.key.value)}" is not allowed anywhere in a fleet file`,
         });
       }
-      const depth = path.filter((n) => isMap(n) || isSeq(n)).length;
+      let depth = 0;
+      for (const n of path) if (isMap(n) || isSeq(n)) depth++;
       if (depth > LIMITS.depth) {
         const pos = src.lineCounter.linePos(pair.key && isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0);
         issues.push({ code: "yaml-too-deep", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `nesting is deeper than the limit of ${LIMITS.depth}` });
@@ -117,19 +120,22 @@ function checkShape(src: SourceDoc): Issue[] {
 }
 
 /** Keys repeated within one mapping, in linear time. */
+function repeatedKeys(map: YAMLMap): { key: string; offset: number }[] {
+  const out: { key: string; offset: number }[] = [];
+  const seen = new Set<string>();
+  for (const pair of map.items) {
+    if (!isScalar(pair.key)) continue;
+    const k = String(pair.key.value);
+    if (seen.has(k)) out.push({ key: k, offset: pair.key.range?.[0] ?? 0 });
+    seen.add(k);
+  }
+  return out;
+}
+
+/** Keys repeated within any mapping of a document. */
 export function duplicateKeys(doc: Document): { key: string; offset: number }[] {
   const out: { key: string; offset: number }[] = [];
-  visit(doc, {
-    Map(_key, map) {
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const k = String(pair.key.value);
-        if (seen.has(k)) out.push({ key: k, offset: pair.key.range?.[0] ?? 0 });
-        seen.add(k);
-      }
-    },
-  });
+  visit(doc, { Map: (_key, map) => void out.push(...repeatedKeys(map)) });
   return out;
 }
 

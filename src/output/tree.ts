@@ -57,26 +57,26 @@ export interface Changes {
   readonly removed: string[];
   /** Files under the output directory that paodin-fleet did not generate: reported, never deleted. */
   readonly foreign: string[];
-  /** The output tree after the render: desired files plus everything kept. */
-  readonly final: ReadonlyMap<string, Buffer>;
+  /** The output tree after the render: desired files (text) plus everything kept (bytes). */
+  readonly final: ReadonlyMap<string, string | Buffer>;
   /** Files whose bytes do not change (kept as they are on disk). */
   readonly unchanged: ReadonlySet<string>;
 }
 
 /** Compares the desired files with what is on disk. Pure. */
 export function compare(existing: readonly ExistingFile[], desired: readonly OutputFile[], scope: Scope): Changes {
-  const want = new Map(desired.filter((f) => scope.includes(f.path)).map((f) => [f.path, Buffer.from(f.content, "utf8")]));
+  const want = new Map(desired.filter((f) => scope.includes(f.path)).map((f) => [f.path, f.content]));
   const added: string[] = [];
   const changed: string[] = [];
   const removed: string[] = [];
   const foreign: string[] = [];
   const unchanged = new Set<string>();
-  const final = new Map<string, Buffer>();
+  const final = new Map<string, string | Buffer>();
   const onDisk = new Set(existing.map((e) => e.path));
   for (const e of existing) {
     const w = want.get(e.path);
     if (w !== undefined) {
-      if (w.equals(e.content)) unchanged.add(e.path);
+      if (e.content.length === Buffer.byteLength(w) && e.content.equals(Buffer.from(w, "utf8"))) unchanged.add(e.path);
       else changed.push(e.path);
       final.set(e.path, w);
     } else if (!e.ours) {

@@ -5,7 +5,7 @@ import type { Changes } from "./tree.js";
 /** The file-system calls the writer makes, so that a test can make one of them fail midway. */
 export interface WriterFs {
   mkdir(p: string, opts: { recursive: true }): Promise<unknown>;
-  writeFile(p: string, data: Buffer): Promise<void>;
+  writeFile(p: string, data: string | Buffer): Promise<void>;
   link(existing: string, created: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
   lstat(p: string): Promise<{ isSymbolicLink(): boolean; isFile(): boolean }>;
