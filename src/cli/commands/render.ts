@@ -50,6 +50,7 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
     strict: values.strict,
     outLabel: values.out.replace(/\/+$/, ""),
     progress: (done, total) => display.progress("rendering clusters", done, total),
+    skipOutputValidation: values.check,
   }).finally(display.finish);
   printWarnings(rendered.warnings, io);
   const names = [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name);
