@@ -121,8 +121,17 @@ function plainOk(s: string, key: boolean): boolean {
   return !key || !/[?]/.test(s.charAt(0));
 }
 
+/** Strings repeat across objects (keys above all): each is judged once per process. */
+const judged = [new Map<string, string>(), new Map<string, string>()] as const;
+
 function scalarString(s: string, key: boolean): string {
-  return plainOk(s, key) ? s : doubleQuoted(s);
+  const cache = judged[key ? 1 : 0];
+  let out = cache.get(s);
+  if (out === undefined) {
+    out = plainOk(s, key) ? s : doubleQuoted(s);
+    if (cache.size < 100_000) cache.set(s, out);
+  }
+  return out;
 }
 
 /** JSON's escapes are YAML's too; the line and paragraph separators are escaped as well. */

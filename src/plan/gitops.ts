@@ -17,7 +17,7 @@ export function applicationSet(fleet: ResolvedFleet, clusters: readonly Resolved
     destinationName: "name" in c.destination ? c.destination.name : "",
   }));
   const syncPolicy: Record<string, unknown> = {
-    syncOptions: ["CreateNamespace=false"],
+    syncOptions: ["CreateNamespace=false", ...(argo.serverSideApply ? ["ServerSideApply=true"] : [])],
     ...(argo.automated ? { automated: { prune: argo.prune, selfHeal: argo.selfHeal } } : {}),
   };
   return {

@@ -39,6 +39,7 @@ export interface ArgoSettings {
   readonly automated: boolean;
   readonly prune: boolean;
   readonly selfHeal: boolean;
+  readonly serverSideApply: boolean;
   readonly preserveResourcesOnDeletion: boolean;
 }
 

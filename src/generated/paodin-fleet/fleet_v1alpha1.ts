@@ -392,6 +392,10 @@ export interface ArgoCD {
    */
   selfHeal?: boolean;
   /**
+   * Apply every object with server-side apply (objects the fleet only patches always are).
+   */
+  serverSideApply?: boolean;
+  /**
    * Keep the clusters' objects when the ApplicationSet or an Application is deleted.
    */
   preserveResourcesOnDeletion?: boolean;
