@@ -49,7 +49,7 @@ export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
   const fleet = resolved.value;
 
   const root = await trustedRoot(options.cwd, path.resolve(options.cwd, options.clustersDir));
-  const read = await readAssets(assetsOf(fleet), root, options.cwd);
+  const read = await readAssets(assetsOf(fleet).map((n) => n.asset), root, options.cwd);
   if (read.issues.length > 0) throw new FleetError(sortIssues(read.issues));
   const assets = checkAssets(fleet, read.texts);
   if (!assets.ok) throw new FleetError(assets.issues);

@@ -1,9 +1,9 @@
 import { isMap, LineCounter, parseAllDocuments, parseDocument, type Document } from "yaml";
 import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
+import { duplicateKeys } from "../load/parse.js";
+import { secretNamespaces } from "../plan/central.js";
 import type { K8sObject } from "../plan/objects.js";
 import type { Asset, ResolvedFleet } from "../resolve/model.js";
-import { secretNamespaces } from "../plan/central.js";
-import { duplicateKeys } from "../load/parse.js";
 
 /** The fleet's referenced files, checked, in the form the planner uses them. */
 export interface Assets {
@@ -13,62 +13,45 @@ export interface Assets {
   secretFor(file: Asset, namespace: string): { object: K8sObject; text: string };
 }
 
-/** Every Asset the resolved fleet names, for the CLI to read. */
-export function assetsOf(fleet: ResolvedFleet): Asset[] {
-  const out: Asset[] = [];
-  for (const c of [fleet.host, ...fleet.members]) if (fleet.mode === "central" && c.kubesphere.base !== undefined) out.push(c.kubesphere.base);
+export type NamedFile = { readonly kind: "base" | "secret"; readonly asset: Asset };
+
+/** Every file the resolved fleet names, for the CLI to read. */
+export function assetsOf(fleet: ResolvedFleet): NamedFile[] {
+  if (fleet.mode !== "central") return [];
+  const out: NamedFile[] = [];
+  for (const c of [fleet.host, ...fleet.members]) if (c.kubesphere.base !== undefined) out.push({ kind: "base", asset: c.kubesphere.base });
   const source = fleet.host.central.objectStorage.source;
-  if (fleet.mode === "central" && (source.kind === "sealedSecret" || source.kind === "sops")) out.push(source.file);
+  if (source.kind === "sealedSecret" || source.kind === "sops") out.push({ kind: "secret", asset: source.file });
   return out;
 }
 
 const SOPS_VALUE = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]$/;
 const SOPS_KEY_GROUPS = ["kms", "gcp_kms", "azure_kv", "hc_vault", "age", "pgp", "key_groups"];
 
+type At = (line: number, col: number, message: string) => Issue;
+
 /** Checks the referenced files' content (pure: the CLI read them). */
 export function checkAssets(fleet: ResolvedFleet, texts: ReadonlyMap<string, string>): Result<Assets> {
   const issues: Issue[] = [];
-  const bases = new Map<string, string>();
+  const bases = new Map<string, Document>();
   const secrets = new Map<string, { object: K8sObject; text: string }>();
-  const at = (a: Asset, line: number, col: number, message: string): Issue => ({ code: "invalid-asset", severity: "error", file: a.display, line, col, message });
-
-  for (const a of assetsOf(fleet)) {
-    const text = texts.get(a.path);
-    if (text === undefined) continue; // reported when reading
-    if (fleet.mode === "central" && [fleet.host, ...fleet.members].some((c) => c.kubesphere.base?.path === a.path)) {
-      const lc = new LineCounter();
-      const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
-      const err = doc.errors[0];
-      if (err !== undefined) {
-        const p = lc.linePos(err.pos[0]);
-        issues.push(at(a, p.line, p.col, `is not valid YAML: ${err.message.split("\n")[0]}`));
-        continue;
-      }
-      const dup = duplicateKeys(doc)[0];
-      if (dup !== undefined) {
-        const p = lc.linePos(dup.offset);
-        issues.push(at(a, p.line, p.col, `is not valid YAML: the key "${dup.key}" appears twice in the same mapping`));
-        continue;
-      }
-      if (!isMap(doc.contents)) {
-        issues.push(at(a, 1, 1, "must be a YAML mapping: the content of kubesphere-config's kubesphere.yaml key"));
-        continue;
-      }
-      const monitoring = doc.get("monitoring", true);
-      if (monitoring !== undefined && monitoring !== null && !isMap(monitoring)) {
-        const p = lc.linePos((monitoring as { range?: [number] }).range?.[0] ?? 0);
-        issues.push(at(a, p.line, p.col, "monitoring must be a mapping (it gets monitoring.endpoint)"));
-        continue;
-      }
-      bases.set(a.path, text);
+  const done = new Set<string>();
+  for (const { kind, asset } of assetsOf(fleet)) {
+    const text = texts.get(asset.path);
+    if (text === undefined || done.has(asset.path)) continue; // unreadable files were reported when read
+    done.add(asset.path);
+    const at: At = (line, col, message) => ({ code: "invalid-asset", severity: "error", file: asset.display, line, col, message });
+    if (kind === "base") {
+      const doc = checkBase(text, at, issues);
+      if (doc !== undefined) bases.set(asset.path, doc);
     } else {
-      checkSecretFile(fleet, a, text, issues, secrets, at);
+      for (const [ns, secret] of checkSecretFile(fleet, text, at, issues)) secrets.set(`${asset.path}\0${ns}`, secret);
     }
   }
   return resultOf<Assets>(
     {
       kubesphereYaml(base, endpoint) {
-        const doc: Document = parseDocument(bases.get(base.path)!);
+        const doc = bases.get(base.path)!.clone();
         doc.setIn(["monitoring", "endpoint"], endpoint);
         return doc.toString({ lineWidth: 0 });
       },
@@ -80,57 +63,77 @@ export function checkAssets(fleet: ResolvedFleet, texts: ReadonlyMap<string, str
   );
 }
 
+/** A syntax error or a repeated key, as the first thing wrong with a document. */
+function yamlProblem(doc: Document, lc: LineCounter): { line: number; col: number; message: string } | undefined {
+  const err = doc.errors[0];
+  const dup = duplicateKeys(doc)[0];
+  const offset = err?.pos[0] ?? dup?.offset;
+  if (offset === undefined) return undefined;
+  const { line, col } = lc.linePos(offset);
+  const what = err !== undefined ? err.message.split("\n")[0]! : `the key "${dup!.key}" appears twice in the same mapping`;
+  return { line, col, message: `is not valid YAML: ${what}` };
+}
+
+/** A kubesphere.yaml base: one YAML mapping whose `monitoring`, if any, is a mapping too. */
+function checkBase(text: string, at: At, issues: Issue[]): Document | undefined {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const problem = yamlProblem(doc, lc);
+  if (problem !== undefined) {
+    issues.push(at(problem.line, problem.col, problem.message));
+    return undefined;
+  }
+  if (!isMap(doc.contents)) {
+    issues.push(at(1, 1, "must be a YAML mapping: the content of kubesphere-config's kubesphere.yaml key"));
+    return undefined;
+  }
+  const monitoring = doc.get("monitoring", true);
+  if (monitoring !== undefined && monitoring !== null && !isMap(monitoring)) {
+    const p = lc.linePos((monitoring as { range?: [number] }).range?.[0] ?? 0);
+    issues.push(at(p.line, p.col, "monitoring must be a mapping (it gets monitoring.endpoint)"));
+    return undefined;
+  }
+  return doc;
+}
+
 /** A sealed or SOPS Secret file: one document per namespace that needs the Secret, each really encrypted. */
-function checkSecretFile(
-  fleet: ResolvedFleet,
-  a: Asset,
-  text: string,
-  issues: Issue[],
-  out: Map<string, { object: K8sObject; text: string }>,
-  at: (a: Asset, line: number, col: number, message: string) => Issue,
-): void {
+function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Issue[]): Map<string, { object: K8sObject; text: string }> {
   const storage = fleet.host.central.objectStorage;
   const kind = storage.source.kind;
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
-  if (!Array.isArray(docs)) {
-    issues.push(at(a, 1, 1, "is empty"));
-    return;
-  }
   const found = new Map<string, { object: K8sObject; text: string }>();
-  for (const doc of docs) {
-    const pos = lc.linePos(doc.range[0]);
-    if (doc.errors.length > 0) {
-      const p = lc.linePos(doc.errors[0]!.pos[0]);
-      issues.push(at(a, p.line, p.col, `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`));
-      continue;
-    }
-    const dup = duplicateKeys(doc)[0];
-    if (dup !== undefined) {
-      const p = lc.linePos(dup.offset);
-      issues.push(at(a, p.line, p.col, `is not valid YAML: the key "${dup.key}" appears twice in the same mapping`));
+  for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false })) {
+    const problem = yamlProblem(doc, lc);
+    if (problem !== undefined) {
+      issues.push(at(problem.line, problem.col, problem.message));
       continue;
     }
     if (doc.contents === null) continue;
+    const pos = lc.linePos(doc.range[0]);
     const o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
-    const problem = kind === "sealedSecret" ? sealedProblem(o, storage.key) : sopsProblem(o, storage.key);
-    if (problem !== undefined) {
-      issues.push(at(a, pos.line, pos.col, problem));
+    const wrong = kind === "sealedSecret" ? sealedProblem(o, storage.key) : sopsProblem(o, storage.key);
+    if (wrong !== undefined) {
+      issues.push(at(pos.line, pos.col, wrong));
       continue;
     }
     const object = o as unknown as K8sObject;
     if (object.metadata.name !== storage.secretName) {
-      issues.push(at(a, pos.line, pos.col, `names the Secret "${object.metadata.name}"; the fleet's is "${storage.secretName}" (central.objectStorage.secretName)`));
+      issues.push(at(pos.line, pos.col, `names the Secret "${object.metadata.name}"; the fleet's is "${storage.secretName}" (central.objectStorage.secretName)`));
       continue;
     }
-    const ns = object.metadata.namespace ?? "";
-    found.set(ns, { object, text: text.slice(doc.range[0], doc.range[2]).replace(/\s*$/, "\n") });
+    // The document's own text, byte for byte: a signature or MAC must not see a re-serialised copy.
+    found.set(object.metadata.namespace ?? "", { object, text: text.slice(doc.range[0], doc.range[2]).replace(/\s*$/, "\n") });
   }
+  const out = new Map<string, { object: K8sObject; text: string }>();
   for (const ns of secretNamespaces(fleet)) {
     const hit = found.get(ns);
-    if (hit === undefined) issues.push(at(a, 1, 1, `has no ${kind === "sealedSecret" ? "SealedSecret" : "Secret"} "${storage.secretName}" for namespace ${ns}; the Store and every ingestor read the Secret from their own namespace, so the file needs one document per namespace`));
-    else out.set(`${a.path}\0${ns}`, hit);
+    if (hit !== undefined) out.set(ns, hit);
+    else {
+      const what = kind === "sealedSecret" ? "SealedSecret" : "Secret";
+      issues.push(at(1, 1, `has no ${what} "${storage.secretName}" for namespace ${ns}; the Store and every ingestor read the Secret from their own namespace, so the file needs one document per namespace`));
+    }
   }
+  return out;
 }
 
 function sealedProblem(o: Record<string, unknown> | null, key: string): string | undefined {
