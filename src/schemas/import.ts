@@ -1,5 +1,6 @@
 import { isMap, LineCounter, parseAllDocuments, type Document } from "yaml";
 import type { DocPath, Issue } from "../diagnostics/issue.js";
+import type { OutputFile } from "../emit/emit.js";
 import { duplicateKeys } from "../load/parse.js";
 import { issueAt, type SourceDoc } from "../load/source.js";
 
@@ -17,12 +18,6 @@ export interface ImportInput {
   /** As the user typed it. */
   readonly file: string;
   readonly text: string;
-}
-
-export interface OutputFile {
-  /** Relative to the output directory, `/`-separated. */
-  readonly path: string;
-  readonly content: string;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

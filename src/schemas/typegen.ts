@@ -1,11 +1,9 @@
 import path from "node:path";
 import type { AnySchemaObject } from "ajv";
+import type { OutputFile } from "../emit/emit.js";
 
 /** A generated file: path relative to `src/generated/`, `/`-separated. */
-export interface GeneratedFile {
-  readonly path: string;
-  readonly content: string;
-}
+export type GeneratedFile = OutputFile;
 
 export const GENERATED_DIR = "src/generated";
 
