@@ -65,10 +65,6 @@ export type Result<T> =
   | { readonly ok: true; readonly value: T; readonly warnings: readonly Issue[] }
   | { readonly ok: false; readonly issues: readonly Issue[] };
 
-export function ok<T>(value: T, warnings: readonly Issue[] = []): Result<T> {
-  return { ok: true, value, warnings };
-}
-
 /** Splits a list of issues into a result: errors fail it, warnings ride along. */
 export function resultOf<T>(value: T, issues: readonly Issue[]): Result<T> {
   const errors = issues.filter((i) => i.severity === "error");

@@ -23,11 +23,6 @@ export function toYaml(value: unknown): string {
   return `${scalar(value, "")}\n`;
 }
 
-/** Several documents in one file, separated by `---`. */
-export function toYamlStream(values: readonly unknown[]): string {
-  return values.map(toYaml).join("---\n");
-}
-
 function isMapping(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
