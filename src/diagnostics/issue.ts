@@ -41,7 +41,10 @@ export type IssueCode =
   | "operator-defect"
   | "unused-setting"
   // schemas import
-  | "not-a-crd";
+  | "not-a-crd"
+  | "crd-no-schema"
+  | "crd-unsupported"
+  | "duplicate-schema";
 
 export type Severity = "error" | "warning";
 
