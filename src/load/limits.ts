@@ -19,3 +19,6 @@ export const LIMITS = {
   /** Bytes in one referenced file (kubesphere.yaml base, sealed or SOPS secret). */
   assetBytes: 1024 * 1024,
 } as const;
+
+/** Keys that would reach an object's prototype if anything ever assigned them naively. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

@@ -1,10 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
 import type { Issue } from "../diagnostics/issue.js";
-import { LIMITS } from "./limits.js";
-import { issueAt, type SourceDoc } from "./source.js";
-
-/** Keys that would reach an object's prototype if anything ever assigned them naively. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+import { FORBIDDEN_KEYS, LIMITS } from "./limits.js";
+import { readSimpleYaml } from "./simple-yaml.js";
+import { issueAt, lazySourceDoc, type ParsedFile, type SourceDoc } from "./source.js";
 
 export interface TextFile {
   readonly file: string;
@@ -31,20 +29,38 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
   }
 }
 
-/** Text → documents with positions. Every problem in the file is reported, not just the first. */
+/**
+ * Text → documents. Every problem in the file is reported, not just the first. Files in the
+ * plain subset of YAML that fleets are written in are read by the fast reader, their positions
+ * parsed only if an issue points into them; everything else goes through the `yaml` package.
+ */
 export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } {
-  const issues: Issue[] = [];
+  const values = readSimpleYaml(input.text, LIMITS.depth, LIMITS.documentsPerFile);
+  if (values !== undefined && values.length > 0) {
+    let parsed: ParsedFile | undefined;
+    const parse = (): ParsedFile => (parsed ??= parseWithPositions(input.text));
+    return { docs: values.map((value, i) => lazySourceDoc(input.file, input.absPath, i, value, parse)), issues: [] };
+  }
+  return parseWithYaml(input);
+}
+
+function parseWithPositions(text: string): ParsedFile {
   const lineCounter = new LineCounter();
   // Duplicate keys are found by checkShape in linear time; the parser's own check compares
   // every pair of keys of a mapping, which a hostile file with a huge mapping turns into hours.
-  const parsed = parseAllDocuments(input.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
-  const all = [...parsed];
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+  return { docs: [...docs], lineCounter };
+}
+
+function parseWithYaml(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const { docs: all, lineCounter } = parseWithPositions(input.text);
   if (all.length > LIMITS.documentsPerFile) {
     issues.push({ code: "yaml-too-many-documents", severity: "error", file: input.file, line: 1, col: 1, message: `has ${all.length} YAML documents, more than the limit of ${LIMITS.documentsPerFile}` });
     return { docs: [], issues };
   }
   const docs: SourceDoc[] = [];
-  for (const doc of all) {
+  for (const [index, doc] of all.entries()) {
     // The first error only: the ones after it are most often the same mistake seen again.
     const yamlIssues = [...doc.errors, ...doc.warnings].slice(0, 1).map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
@@ -62,7 +78,7 @@ export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Is
       continue;
     }
     if (doc.contents === null) continue; // `---` with nothing after it: harmless
-    const src0: Omit<SourceDoc, "value"> = { file: input.file, absPath: input.absPath, doc, lineCounter };
+    const src0: Omit<SourceDoc, "value"> = { file: input.file, absPath: input.absPath, index, doc, lineCounter };
     const shapeIssues = checkShape({ ...src0, value: undefined });
     if (shapeIssues.length > 0) {
       issues.push(...shapeIssues);

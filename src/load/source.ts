@@ -1,16 +1,55 @@
 import { isMap, isScalar, isSeq, LineCounter, type Document, type Node } from "yaml";
 import type { DocPath, Issue, IssueCode, Severity } from "../diagnostics/issue.js";
 
-/** One YAML document of a fleet file, with what it takes to point back into its text. */
+/**
+ * One YAML document of a fleet file, with what it takes to point back into its text. `doc` and
+ * `lineCounter` may be computed on first use (see `lazySourceDoc`): read them only to place an issue.
+ */
 export interface SourceDoc {
   /** The file as the user sees it: relative to the working directory, `/`-separated. */
   readonly file: string;
   /** Absolute path of the file, for resolving paths written inside it. */
   readonly absPath: string;
+  /** The document's place among its file's documents: orders documents without parsing positions. */
+  readonly index: number;
   readonly doc: Document.Parsed;
   readonly lineCounter: LineCounter;
   /** The document as plain data (null-prototype free, alias-expanded within limits). */
   readonly value: unknown;
+}
+
+/** A file's documents with positions, as the `yaml` package parses them. */
+export interface ParsedFile {
+  readonly docs: readonly Document.Parsed[];
+  readonly lineCounter: LineCounter;
+}
+
+/**
+ * A document whose value was read without positions: `doc` and `lineCounter` come from
+ * `parse()`, called once per file on first use. `index` counts the file's non-empty documents.
+ */
+export function lazySourceDoc(file: string, absPath: string, index: number, value: unknown, parse: () => ParsedFile): SourceDoc {
+  return new LazySourceDoc(file, absPath, index, value, parse);
+}
+
+class LazySourceDoc implements SourceDoc {
+  constructor(
+    readonly file: string,
+    readonly absPath: string,
+    readonly index: number,
+    readonly value: unknown,
+    private readonly parse: () => ParsedFile,
+  ) {}
+
+  get doc(): Document.Parsed {
+    const doc = this.parse().docs.filter((d) => d.contents !== null)[this.index];
+    if (doc === undefined) throw new Error(`${this.file}: the YAML parser found no document ${this.index + 1} where the fast reader did`);
+    return doc;
+  }
+
+  get lineCounter(): LineCounter {
+    return this.parse().lineCounter;
+  }
 }
 
 export interface Position {

@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import { sortIssues, type DocPath, type Issue, type IssueCode } from "../diagnostics/issue.js";
 import type { OutputFile } from "../emit/emit.js";
-import { LIMITS } from "../load/limits.js";
-import { duplicateKeys, FORBIDDEN_KEYS } from "../load/parse.js";
+import { FORBIDDEN_KEYS, LIMITS } from "../load/limits.js";
+import { duplicateKeys } from "../load/parse.js";
 import { issueAt, positionOf, type SourceDoc } from "../load/source.js";
 
 export type { OutputFile } from "../emit/emit.js";
@@ -157,7 +157,7 @@ function parseInput(input: ImportInput, issues: Issue[]): { objects: Located[]; 
   const objects: Located[] = [];
   let syntaxErrors = false;
   let nonEmpty = 0;
-  for (const doc of docs) {
+  for (const [index, doc] of docs.entries()) {
     const problems = documentProblems(input.file, doc, lineCounter);
     if (problems.length > 0) {
       issues.push(...problems);
@@ -166,7 +166,7 @@ function parseInput(input: ImportInput, issues: Issue[]): { objects: Located[]; 
     }
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue; // `---` with nothing after it
     nonEmpty++;
-    const src0: SourceDoc = { file: input.file, absPath: input.file, doc, lineCounter, value: undefined };
+    const src0: SourceDoc = { file: input.file, absPath: input.file, index, doc, lineCounter, value: undefined };
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: LIMITS.aliasesPerDocument });

@@ -79,5 +79,5 @@ function byLocation(a: { src: SourceDoc } | SourceDoc, b: { src: SourceDoc } | S
   const sa = "src" in a ? a.src : a;
   const sb = "src" in b ? b.src : b;
   if (sa.file !== sb.file) return sa.file < sb.file ? -1 : 1;
-  return sa.doc.range[0] - sb.doc.range[0];
+  return sa.index - sb.index;
 }

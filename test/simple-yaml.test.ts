@@ -1,0 +1,230 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { readSimpleYaml } from "../src/load/simple-yaml.js";
+import { exampleFleet } from "./helpers/cli.js";
+
+/**
+ * The fast reader may decline anything, but what it accepts it must read exactly as the `yaml`
+ * package does (with the loader's options), and the `yaml` package must accept it without an
+ * error or a warning: it stays the parser of record.
+ */
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 400);
+const DEPTH = 64;
+
+function viaYaml(text: string): { values: unknown[]; problems: string[] } {
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+  const all = [...docs];
+  return {
+    values: all.filter((d) => d.contents !== null).map((d) => d.toJS()),
+    problems: all.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message)),
+  };
+}
+
+/** The property itself; returns what the fast reader did, for counting. */
+function agrees(text: string): "declined" | "read" {
+  const fast = readSimpleYaml(text, DEPTH, 1000);
+  if (fast === undefined) return "declined";
+  const slow = viaYaml(text);
+  expect(slow.problems, text).toEqual([]);
+  expect(fast, text).toEqual(slow.values);
+  return "read";
+}
+
+const read = (text: string) => readSimpleYaml(text, DEPTH, 1000);
+
+describe("the fast YAML reader", () => {
+  it("reads the plain subset as the yaml package does", () => {
+    const texts = [
+      "a: 1\nb: true\nc: ~\nd:\ne: null\nf: 0o17\ng: 0x1F\nh: 1e3\ni: .5\nj: 1.\nk: .inf\nl: +.Inf\nm: .NaN\nn: 1_000\no: yes\np: 012\n",
+      "a: a#b\nb: x # comment\nc: http://h:1/p?q=1&r=2\nd: a,b[0]{c}\ne: 'it''s'\nf: \"q\\\"\\\\\\u00e9\\n\" # c\ng: []\nh: {} # empty\ni: é ü\n",
+      "# leading comment\n---\nkind: Cluster\nmetadata:\n  name: m\n  labels:\n    node-ip: 10.0.0.1\n    app.kubernetes.io/name: x\n---\n# a comment\nkind: Fleet\n",
+      "list:\n- a\n- b: 1\n  c:\n  - x\n  -   y\n-   d: 2\n    e: 3\nnested:\n  - 1\n  - 2\nafter: z\n",
+      "  indented: root\n  b:\n     deep: 1\n",
+      "a:\n  # comment between\n\n  b: 1\n",
+      "--- # a comment after the marker\na: 1\n",
+    ];
+    for (const text of texts) expect(agrees(text), text).toBe("read");
+  });
+
+  it("declines what is outside the subset or invalid, leaving it to the yaml package", () => {
+    const texts = [
+      "a: &x 1\nb: *x\n", // anchors and aliases
+      "a: !tag x\n", // tags
+      "%YAML 1.1\n---\na: yes\n", // directives change the schema
+      "a: |\n  text\n", // block scalars
+      "a: [1, 2]\n", // flow collections
+      "a: b\n  c\n", // multi-line plain scalar
+      '"quoted key": 1\n', // quoted keys
+      "a: 1\na: 2\n", // duplicate keys
+      "__proto__: 1\n", // prototype keys
+      "constructor:\n  x: 1\n",
+      "1: a\n", // keys that are not strings
+      "true: a\n",
+      "null: a\n",
+      "a:\tb\n", // tabs
+      "a: 1\r\nb: 2\r\n", // CRLF
+      "- a\n- b\n", // a root that is not a mapping
+      "just a scalar\n",
+      "a: b: c\n", // syntax errors
+      "a: 'open\n",
+      'a: "x" y\n',
+      "a: 1\n - b\n",
+      "a:\n- b\nc\n",
+      "a: -1\n", // plain scalars that start with an indicator
+      "a: -\n",
+      "- - a\n",
+      "a: 1\n...\n",
+      "--- a: 1\n",
+      "a: \"\\x41\"\n", // YAML escapes JSON does not have
+      "a: 1\n---\n", // an empty document after a marker (null to the yaml package)
+      "a: 1\n---\n# only a comment\n---\nb: 1\n",
+    ];
+    for (const text of texts) expect(read(text), text).toBeUndefined();
+  });
+
+  it("declines nesting deeper than the limit, and more documents than the limit", () => {
+    const nest = (n: number) => Array.from({ length: n }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n") + " 1\n";
+    expect(read(nest(DEPTH))).toBeDefined();
+    expect(read(nest(DEPTH + 1))).toBeUndefined();
+    expect(readSimpleYaml("a: 1\n---\nb: 2\n---\nc: 3\n", DEPTH, 2)).toBeUndefined();
+  });
+
+  it("reads the example fleet and most of the bad-input corpus, and agrees on all of it", () => {
+    const files: string[] = Object.values(exampleFleet());
+    const corpus = path.join(import.meta.dirname, "corpus");
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name));
+        else if (/\.ya?ml$/.test(e.name)) files.push(readFileSync(path.join(dir, e.name), "utf8"));
+      }
+    };
+    walk(corpus);
+    const outcomes = files.map(agrees);
+    expect(outcomes.slice(0, Object.keys(exampleFleet()).length).every((o) => o === "read")).toBe(true);
+    expect(outcomes.filter((o) => o === "read").length).toBeGreaterThan(files.length / 2);
+  });
+
+  it("agrees with the yaml package on generated documents", () => {
+    let readCount = 0;
+    fc.assert(
+      fc.property(documents, (text) => {
+        if (agrees(text) === "read") readCount++;
+      }),
+      { numRuns: RUNS },
+    );
+    // The generator must reach the subset often, or the property would be checked on nothing.
+    expect(readCount).toBeGreaterThan(RUNS / 5);
+  });
+
+  it("agrees with the yaml package on mutated fleet files", () => {
+    const sources = Object.values(exampleFleet());
+    fc.assert(
+      fc.property(fc.constantFrom(...sources), fc.array(mutation, { minLength: 1, maxLength: 4 }), (text, edits) => {
+        agrees(edits.reduce((t, edit) => edit(t), text));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generators: documents built from pieces that sit on both sides of the subset's edges.
+
+const KEYS = ["a", "b", "name", "node-ip", "app.kubernetes.io/name", "x_y", "1", "true", "null", "~", "0x1", "1.5", "a b", '"q"', "'q'", "-a", "a:", "__proto__", "k#"];
+const SCALARS = [
+  ...["x", "yes", "no", "on", "null", "Null", "NULL", "~", "true", "False", "TRUE", "1", "-1", "+1", "012", "0o17", "0o8", "0x1F", "0xG", "1e3", "1E-3", ".5", "1.", "1.0", "1_000", ".inf", "-.Inf", ".NaN", "nan"],
+  ...["a#b", "a #b", "a:b", "a: b", "a:", "a,b", "[a]", "{a}", "a[0]", "http://h:1/p", "é", "*a", "&a b", "!t x", "|", ">", "%x", "@x", "`x", "?x", "? x", "-x", "- x", ":x", "[]", "{}", "[ ]", "[] #c"],
+  ...["'q'", '"q"', '"a\\"b"', '"a\\\\b"', '"\\u00e9"', '"\\x41"', '"\\/"', "'it''s'", "'it's'", '"open', "'x' y", '"x" # c', '"x"#c', "''", '""', "x # c", "x #", "x  "],
+];
+
+// Mostly pieces inside the subset, so that the property is checked on documents it reads.
+const key = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...KEYS.slice(0, 6)) }, { weight: 1, arbitrary: fc.constantFrom(...KEYS) });
+const scalar = fc.oneof(
+  { weight: 12, arbitrary: fc.stringMatching(/^[a-z0-9][a-z0-9 ./_-]{0,10}$/) },
+  { weight: 2, arbitrary: fc.constantFrom(...SCALARS) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9 :#'"\-.,[\]{}]{0,8}$/) },
+);
+const comment = fc.constantFrom("", "", "", "# c", "  # indented comment");
+
+type Tree = { map: [string, Tree][] } | { seq: Tree[] } | { scalar: string };
+const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree; item: Tree; map: Tree }>((tie) => ({
+  node: fc.oneof({ depthSize: "small", withCrossShrink: true }, scalar.map((s) => ({ scalar: s })), tie("map"), fc.array(tie("item"), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq }))),
+  // Lists of lists (`- - a`) are outside the subset: rarely generated.
+  item: fc.oneof({ weight: 3, arbitrary: scalar.map((s) => ({ scalar: s })) }, { weight: 3, arbitrary: tie("map") }, { weight: 1, arbitrary: tie("node") }),
+  // Repeated keys are outside the subset too.
+  map: fc
+    .oneof(
+      { weight: 6, arbitrary: fc.uniqueArray(fc.tuple(key, tie("node")), { minLength: 1, maxLength: 4, selector: ([k]) => k }) },
+      { weight: 1, arbitrary: fc.array(fc.tuple(key, tie("node")), { minLength: 1, maxLength: 4 }) },
+    )
+    .map((map) => ({ map })),
+})).node;
+
+interface Style {
+  readonly step: number;
+  readonly flushSeq: boolean;
+  readonly comments: string[];
+}
+
+function render(t: Tree, indent: number, style: Style, out: string[]): void {
+  const pad = " ".repeat(indent);
+  const note = () => style.comments[out.length % style.comments.length] ?? "";
+  if ("map" in t) {
+    for (const [k, v] of t.map) {
+      const c = note();
+      if (c !== "") out.push(pad + c);
+      if ("scalar" in v) out.push(`${pad}${k}: ${v.scalar}`);
+      else {
+        out.push(`${pad}${k}:`);
+        render(v, "seq" in v && style.flushSeq ? indent : indent + style.step, style, out);
+      }
+    }
+  } else if ("seq" in t) {
+    for (const item of t.seq) {
+      if ("scalar" in item) out.push(`${pad}- ${item.scalar}`);
+      else {
+        const inner: string[] = [];
+        render(item, indent + 2, style, inner);
+        // The item's first line moves up beside its dash, as `- key: value`.
+        const first = inner.findIndex((l) => !l.trimStart().startsWith("#"));
+        out.push(...inner.slice(0, first), `${pad}- ${inner[first]!.trimStart()}`, ...inner.slice(first + 1));
+      }
+    }
+  } else out.push(`${pad}${t.scalar}`);
+}
+
+const documents = fc
+  .tuple(
+    fc.array(fc.tuple(tree, fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 3 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.boolean(),
+    fc.array(comment, { minLength: 1, maxLength: 4 }),
+    fc.constantFrom("---", "--- # doc", "---  "),
+  )
+  .map(([docs, step, flushSeq, comments, marker]) =>
+    docs
+      .map(([t, rootIndent]) => {
+        const out: string[] = [];
+        render("map" in t ? t : { map: [["root", t]] }, rootIndent, { step, flushSeq, comments }, out);
+        return `${out.join("\n")}\n`;
+      })
+      .join(`${marker}\n`),
+  );
+
+/** Small edits at a random place: the kinds of typos that change what YAML means. */
+const mutation: fc.Arbitrary<(text: string) => string> = fc.oneof(
+  fc.tuple(fc.nat(), fc.constantFrom(" ", "  ", "-", ":", "#", "'", '"', "\\", "\n", "\t", "&", "*", "!", "|", "[", "{", "---\n", "? ", "~", "0x", "\r")).map(
+    ([at, s]) =>
+      (t: string) =>
+        t.slice(0, at % (t.length + 1)) + s + t.slice(at % (t.length + 1)),
+  ),
+  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 3 })).map(([at, n]) => (t: string) => t.slice(0, at % (t.length + 1)) + t.slice((at % (t.length + 1)) + n)),
+  fc.nat().map((at) => (t: string) => {
+    const lines = t.split("\n");
+    const i = at % lines.length;
+    return [...lines.slice(0, i), lines[i]!, ...lines.slice(i)].join("\n");
+  }),
+);
