@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import "../dist/paodin-fleet.mjs";
+import { launch } from "../dist/cli/launch.js";
+launch();

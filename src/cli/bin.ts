@@ -1,4 +1,7 @@
 import { processIo } from "./io.js";
 import { main } from "./main.js";
 
-process.exitCode = await main(process.argv.slice(2), processIo());
+// No top-level await: the bundle is CommonJS, so that the launcher can run it from V8's code cache.
+void main(process.argv.slice(2), processIo()).then((code) => {
+  process.exitCode = code;
+});

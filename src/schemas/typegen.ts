@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { AnySchemaObject } from "ajv";
 import type { OutputFile } from "../emit/emit.js";
@@ -71,7 +72,8 @@ export function linkExternalRefs(id: string, schema: AnySchemaObject, all: Reado
 /** TypeScript types for every schema, one module per schema file. */
 export async function generateTypes(schemas: ReadonlyMap<string, AnySchemaObject>): Promise<GeneratedFile[]> {
   // Loaded only here: the code generator (and prettier inside it) is heavy and only this command needs it.
-  const { compile } = await import("json-schema-to-typescript");
+  // Through require, not import(): the bundled CLI runs as a script, which has no dynamic import.
+  const { compile } = createRequire(import.meta.url)("json-schema-to-typescript") as typeof import("json-schema-to-typescript");
   const files: GeneratedFile[] = [];
   for (const id of [...schemas.keys()].sort()) {
     const schema = schemas.get(id)!;

@@ -12,13 +12,15 @@ import { validatorFor } from "./validators.js";
  */
 type Check = (o: K8sObject) => string[];
 
-/** A model class of kubernetes-models: `new M(data).validate()` throws with `errors`. */
-type Model = new (data: never) => { validate(): void };
+/** A model class of kubernetes-models: `validate()` checks `this` against the kind's schema and throws with `errors`. */
+type Model = { prototype: { validate(this: unknown): void } };
 
 function model(M: Model): Check {
   return (o) => {
     try {
-      new M(o as never).validate();
+      // The method validates its `this` as data: called on the object itself, it skips the deep
+      // copy that constructing a model makes (a third of this stage's time on a large fleet).
+      M.prototype.validate.call(o);
       return [];
     } catch (e) {
       const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
