@@ -28,11 +28,7 @@ await build({
 const scratch = "dist/.code-cache-render";
 rmSync(scratch, { recursive: true, force: true });
 try {
-  execFileSync(
-    process.execPath,
-    ["--input-type=module", "-e", 'import("./dist/cli/launch.js").then((m) => m.launch({ writeCodeCache: true }))', "--", "paodin-fleet", "render", "--out", scratch],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
+  execFileSync(process.execPath, ["scripts/code-cache-run.mjs", "render", "--out", scratch], { stdio: ["ignore", "ignore", "inherit"] });
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { FleetError, sortIssues, type Issue } from "./diagnostics/issue.js";
-import { emit, type OutputFile } from "./emit/emit.js";
+import { emitOverlay, overlaysOf, type OutputFile } from "./emit/emit.js";
 import { readAssets } from "./load/assets.js";
 import { discover, displayPath, trustedRoot } from "./load/discover.js";
 import { decodeText, parseFleetText } from "./load/parse.js";
@@ -12,7 +12,7 @@ import { resolveFleet } from "./resolve/resolve.js";
 import { assetsOf, checkAssets } from "./validate/assets.js";
 import { validateFleet, type ValidFleet } from "./validate/fleet.js";
 import { scanForCredentials } from "./validate/credential-scan.js";
-import { validateOutput } from "./validate/output.js";
+import { validateOverlay } from "./validate/output.js";
 
 export interface PipelineOptions {
   readonly cwd: string;
@@ -39,10 +39,21 @@ export interface Rendered {
 }
 
 /**
- * load → validate → resolve → plan → emit: the whole fleet as files in memory. Reads the
- * fleet and the files it names; writes nothing. Throws FleetError with every problem found.
+ * load → validate → resolve → plan → emit: the whole fleet as files in memory, sorted by path.
+ * Reads the fleet and the files it names; writes nothing. Throws FleetError with every problem found.
  */
 export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
+  const files: OutputFile[] = [];
+  const { fleet, warnings } = await renderFleetInto(options, (batch) => files.push(...batch));
+  return { fleet, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), warnings };
+}
+
+/**
+ * The same, handing the files to `onFiles` an overlay at a time as they are rendered (the render
+ * command writes them meanwhile). A FleetError thrown after some files were handed over (a
+ * credential in a rendered file) means none of them may be used.
+ */
+export async function renderFleetInto(options: PipelineOptions, onFiles: (files: OutputFile[]) => void): Promise<Omit<Rendered, "files">> {
   const { valid, warnings } = await loadAndValidate(options);
   const resolved = resolveFleet(valid);
   if (!resolved.ok) throw new FleetError(resolved.issues);
@@ -56,12 +67,20 @@ export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
 
   const all = sortIssues([...warnings, ...resolved.warnings, ...assets.warnings]);
   if (options.strict === true && all.length > 0) throw new FleetError(all.map((w) => ({ ...w, severity: "error" as const })));
+  // Overlay by overlay, so that the first files are on their way to the writer while the rest
+  // are checked and rendered.
   const plan = planFleet(fleet, assets.value);
-  if (options.skipOutputValidation !== true) validateOutput(plan);
-  const files = emit(plan, options.progress);
-  const leaked = scanForCredentials(files);
-  if (leaked.length > 0) throw new FleetError(leaked.map((i) => ({ ...i, file: path.posix.join(options.outLabel ?? "overlays", i.file!) })));
-  return { fleet, files, warnings: all };
+  const leaked: Issue[] = [];
+  overlaysOf(plan).forEach((overlay, i) => {
+    if (options.skipOutputValidation !== true) validateOverlay(overlay);
+    const files = emitOverlay(overlay);
+    leaked.push(...scanForCredentials(files));
+    onFiles(files);
+    // The clusters' overlays come first, then the GitOps ones.
+    if (i < plan.clusters.length) options.progress?.(i + 1, plan.clusters.length);
+  });
+  if (leaked.length > 0) throw new FleetError(sortIssues(leaked.map((i) => ({ ...i, file: path.posix.join(options.outLabel ?? "overlays", i.file!) }))));
+  return { fleet, warnings: all };
 }
 
 /** load → validate only (the `validate` command, and the first half of a render). */

@@ -1,9 +1,13 @@
 import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compare, readTree } from "../src/output/tree.js";
-import { nodeFs, writeTree, type WriterFs } from "../src/output/write.js";
+import { OutputSession } from "../src/output/session.js";
+import { nodeFs, type WriterFs } from "../src/output/write.js";
 import { exampleFleet, readTreeSync, run, testdir } from "./helpers/cli.js";
+
+const raise = (e: Error): never => {
+  throw e;
+};
 
 const addMember = (files: Record<string, string>, name: string): Record<string, string> => ({
   ...files,
@@ -105,23 +109,28 @@ describe("render: owned output, atomic writes", () => {
       await run(["render"], dir);
       const out = path.join(dir, "overlays");
       const before = readTreeSync(out);
-      const existing = await readTree(out);
       const desired = [...before].map(([p, c]) => ({ path: p, content: c.replace("kubesphere-monitoring", "changed") }));
-      const changes = compare(existing, desired, { includes: () => true });
       let writes = 0;
       const failing: WriterFs = {
         ...nodeFs,
-        writeFile: async (p, d) => {
-          if (++writes > changes.final.size / 2) throw new Error("disk full (injected)");
-          return nodeFs.writeFile(p, d);
+        writeFile: (p, d) => {
+          if (++writes > desired.length / 2) throw new Error("disk full (injected)");
+          nodeFs.writeFile(p, d);
         },
       };
-      await expect(writeTree(out, changes, failing)).rejects.toThrow("disk full (injected)");
+      // What the output thread does with a session that fails: abort it.
+      const session = new OutputSession({ outDir: out, write: true }, failing);
+      expect(() => session.add(desired)).toThrow("disk full (injected)");
+      session.abort();
       expect(readTreeSync(out)).toEqual(before);
       expect(readTreeSync(dir).size).toBe(readTreeSync(path.join(dir, "clusters")).size + before.size);
       // A failing swap (the rename into place) restores the old tree too.
-      const failingSwap: WriterFs = { ...nodeFs, rename: async (a, b) => (a.includes("paodin-fleet-new") ? Promise.reject(new Error("rename failed (injected)")) : nodeFs.rename(a, b)) };
-      await expect(writeTree(out, changes, failingSwap)).rejects.toThrow("rename failed (injected)");
+      const failingSwap: WriterFs = { ...nodeFs, rename: (a, b) => (a.includes("paodin-fleet-new") ? raise(new Error("rename failed (injected)")) : nodeFs.rename(a, b)) };
+      const swapping = new OutputSession({ outDir: out, write: true }, failingSwap);
+      swapping.add(desired);
+      expect(() => swapping.finish()).toThrow("rename failed (injected)");
+      swapping.abort();
+      expect(readTreeSync(dir).size).toBe(readTreeSync(path.join(dir, "clusters")).size + before.size);
       expect(readTreeSync(out)).toEqual(before);
     } finally {
       cleanup();

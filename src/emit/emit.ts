@@ -14,6 +14,15 @@ export const ARGOCD_DIR = "_argocd";
 export const FLUX_DIR = "_flux";
 
 export function header(sources: readonly string[]): string {
+  let line = headers.get(sources);
+  if (line === undefined) headers.set(sources, (line = headerOf(sources)));
+  return line;
+}
+
+/** The planner shares one list of sources among the objects made from the same files: one header each. */
+const headers = new WeakMap<readonly string[], string>();
+
+function headerOf(sources: readonly string[]): string {
   const unique = [...new Set(sources)].sort();
   const shown = unique.length <= 6 ? unique.join(", ") : `${unique.slice(0, 5).join(", ")} and ${unique.length - 5} more files`;
   return `${HEADER_PREFIX} from ${shown}. Do not edit: change the fleet and run paodin-fleet render.\n`;
@@ -28,36 +37,42 @@ export function fileNameOf(o: K8sObject): string {
   return `${kind}_${ns}${o.metadata.name}.yaml`;
 }
 
-/** The plan as files: one per object, a kustomization.yaml per overlay, and the GitOps objects. */
-export function emit(plan: Plan, progress?: (done: number, total: number) => void): OutputFile[] {
-  const files: OutputFile[] = [];
-  plan.clusters.forEach((cp, i) => {
-    files.push(...overlay(cp.cluster, cp.objects));
-    progress?.(i + 1, plan.clusters.length);
-  });
-  if (plan.argocd !== null) files.push(...overlay(ARGOCD_DIR, [plan.argocd], "applicationset.yaml"));
-  if (plan.flux.length > 0) {
-    const named = plan.flux.map((f) => ({ name: `${f.cluster}.yaml`, planned: f.object }));
-    files.push(...directory(FLUX_DIR, named));
-  }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/** One directory of the output: its objects, each with the name of its file. */
+export interface Overlay {
+  readonly dir: string;
+  readonly entries: readonly { readonly name: string; readonly planned: PlannedObject }[];
 }
 
-function overlay(dir: string, objects: readonly PlannedObject[], singleName?: string): OutputFile[] {
-  const named = objects.map((planned) => ({ name: singleName ?? fileNameOf(planned.object), planned }));
-  return directory(dir, named);
+/** The directories of the output: one per cluster, then the Argo CD and Flux ones. */
+export function overlaysOf(plan: Plan): Overlay[] {
+  const out = plan.clusters.map((cp) => overlay(cp.cluster, cp.objects));
+  if (plan.argocd !== null) out.push(overlay(ARGOCD_DIR, [plan.argocd], "applicationset.yaml"));
+  if (plan.flux.length > 0) out.push({ dir: FLUX_DIR, entries: plan.flux.map((f) => ({ name: `${f.cluster}.yaml`, planned: f.object })) });
+  return out;
 }
 
-function directory(dir: string, named: readonly { name: string; planned: PlannedObject }[]): OutputFile[] {
+/** The plan as files, sorted by path. */
+export function emit(plan: Plan): OutputFile[] {
+  return overlaysOf(plan)
+    .flatMap(emitOverlay)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function overlay(dir: string, objects: readonly PlannedObject[], singleName?: string): Overlay {
+  return { dir, entries: objects.map((planned) => ({ name: singleName ?? fileNameOf(planned.object), planned })) };
+}
+
+/** An overlay's files: one per object, and its kustomization.yaml. */
+export function emitOverlay({ dir, entries }: Overlay): OutputFile[] {
   const files: OutputFile[] = [];
   const seen = new Set<string>();
-  for (const { name, planned } of named) {
+  for (const { name, planned } of entries) {
     if (seen.has(name)) throw new InternalError(`two objects render to ${dir}/${name}`, `${planned.object.kind} ${planned.object.metadata.namespace ?? ""}/${planned.object.metadata.name}`);
     seen.add(name);
     files.push({ path: `${dir}/${name}`, content: header(planned.sources) + (planned.verbatim ?? toYaml(planned.object)) });
   }
   const resources = [...seen].sort();
-  const sources = named.flatMap((n) => n.planned.sources);
+  const sources = entries.flatMap((n) => n.planned.sources);
   files.push({
     path: `${dir}/kustomization.yaml`,
     content: header(sources) + toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }),

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { HEADER_PREFIX, type OutputFile } from "../emit/emit.js";
+import { ARGOCD_DIR, FLUX_DIR, HEADER_PREFIX, type OutputFile } from "../emit/emit.js";
 
 /** A file found under the output directory. */
 export interface ExistingFile {
@@ -14,7 +14,7 @@ export interface ExistingFile {
  * Everything under `dir` (recursively, links not followed), sorted by path; empty when it
  * does not exist. Synchronous: a large fleet's output is thousands of small files.
  */
-export async function readTree(dir: string): Promise<ExistingFile[]> {
+export function readTree(dir: string): ExistingFile[] {
   const out: ExistingFile[] = [];
   const walk = (rel: string): void => {
     let entries;
@@ -51,54 +51,30 @@ export interface Scope {
 
 export const EVERYTHING: Scope = { includes: () => true };
 
-export interface Changes {
-  readonly added: string[];
-  readonly changed: string[];
-  readonly removed: string[];
-  /** Files under the output directory that paodin-fleet did not generate: reported, never deleted. */
-  readonly foreign: string[];
-  /** The output tree after the render: desired files (text) plus everything kept (bytes). */
-  readonly final: ReadonlyMap<string, string | Buffer>;
-  /** Files whose bytes do not change (kept as they are on disk). */
-  readonly unchanged: ReadonlySet<string>;
+/** `--cluster a --cluster b`: the overlays of a and b, and the GitOps files (which list every cluster). */
+export function scopeOf(clusters: readonly string[]): Scope {
+  const set = new Set(clusters);
+  return {
+    includes: (p) => {
+      const [top = "", rest = ""] = p.split(/\/(.*)/s);
+      if (top === ARGOCD_DIR) return true;
+      if (top === FLUX_DIR) return rest === "kustomization.yaml" || set.has(rest.replace(/\.yaml$/, ""));
+      return set.has(top);
+    },
+  };
 }
 
-/** Compares the desired files with what is on disk. Pure. */
-export function compare(existing: readonly ExistingFile[], desired: readonly OutputFile[], scope: Scope): Changes {
-  const want = new Map(desired.filter((f) => scope.includes(f.path)).map((f) => [f.path, f.content]));
-  const added: string[] = [];
-  const changed: string[] = [];
-  const removed: string[] = [];
-  const foreign: string[] = [];
-  const unchanged = new Set<string>();
-  const final = new Map<string, string | Buffer>();
-  const onDisk = new Set(existing.map((e) => e.path));
-  for (const e of existing) {
-    const w = want.get(e.path);
-    if (w !== undefined) {
-      if (e.content.length === Buffer.byteLength(w) && e.content.equals(Buffer.from(w, "utf8"))) unchanged.add(e.path);
-      else changed.push(e.path);
-      final.set(e.path, w);
-    } else if (!e.ours) {
-      foreign.push(e.path);
-      final.set(e.path, e.content);
-      unchanged.add(e.path);
-    } else if (scope.includes(e.path)) {
-      removed.push(e.path);
-    } else {
-      final.set(e.path, e.content);
-      unchanged.add(e.path);
-    }
-  }
-  for (const [p, content] of want) {
-    if (!onDisk.has(p)) {
-      added.push(p);
-      final.set(p, content);
-    }
-  }
-  return { added: added.sort(), changed, removed, foreign, final, unchanged };
+/** Are the bytes on disk exactly the text rendered? */
+export function sameBytes(existing: Buffer, content: string): boolean {
+  return existing.length === Buffer.byteLength(content) && existing.equals(Buffer.from(content, "utf8"));
 }
 
-export function hasDrift(c: Changes): boolean {
-  return c.added.length + c.changed.length + c.removed.length + c.foreign.length > 0;
+/**
+ * The output directory as a full render would leave it, as text: the rendered files, plus the
+ * files paodin-fleet did not generate (which it never removes). What `diff` compares with. Pure.
+ */
+export function treeAfter(existing: readonly ExistingFile[], desired: readonly OutputFile[]): Map<string, string> {
+  const after = new Map<string, string>(desired.map((f) => [f.path, f.content]));
+  for (const e of existing) if (!e.ours && !after.has(e.path)) after.set(e.path, e.content.toString("utf8"));
+  return new Map([...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

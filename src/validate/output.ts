@@ -1,5 +1,6 @@
 import { ArgoCD, ExternalSecrets, Flux, K8s, Prometheus } from "./output-models.js";
 import { InternalError } from "../diagnostics/issue.js";
+import { overlaysOf, type Overlay } from "../emit/emit.js";
 import type { K8sObject, Plan } from "../plan/objects.js";
 import { validatorFor } from "./validators.js";
 
@@ -77,18 +78,19 @@ export function checkObject(o: K8sObject, verbatim = false): string[] {
   return check(o);
 }
 
+/** Every object of the plan; see validateOverlay. */
 export function validateOutput(plan: Plan): void {
-  const planned = [
-    ...plan.clusters.flatMap((c) => c.objects.map((p) => ({ where: c.cluster, p }))),
-    ...(plan.argocd !== null ? [{ where: "_argocd", p: plan.argocd }] : []),
-    ...plan.flux.map((f) => ({ where: "_flux", p: f.object })),
-  ];
-  for (const { where, p } of planned) {
+  for (const o of overlaysOf(plan)) validateOverlay(o);
+}
+
+/** Every object of one overlay, before its files are written; a failure is a bug (InternalError). */
+export function validateOverlay({ dir, entries }: Overlay): void {
+  for (const { planned: p } of entries) {
     const problems = checkObject(p.object, p.verbatim !== undefined);
     if (problems.length > 0) {
       const o = p.object;
       throw new InternalError(
-        `rendered ${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ""}${o.metadata.name} for ${where} fails its schema`,
+        `rendered ${o.kind} ${o.metadata.namespace !== undefined ? `${o.metadata.namespace}/` : ""}${o.metadata.name} for ${dir} fails its schema`,
         problems.map((x) => `  ${x}`).join("\n"),
       );
     }

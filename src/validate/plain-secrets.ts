@@ -1,4 +1,4 @@
-import type { DocPath, Issue } from "../diagnostics/issue.js";
+import type { Issue } from "../diagnostics/issue.js";
 import { issueAt, type SourceDoc } from "../load/source.js";
 
 /**
@@ -30,27 +30,56 @@ function normalise(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, "");
 }
 
+/** What every pattern of CREDENTIAL_VALUES needs in the text: most strings have none, and are looked at once. */
+const MAYBE_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY/;
+/** Keys repeat across documents (`name`, `labels`): normalised once each. */
+const credentialKeyMemo = new Map<string, boolean>();
+
+function isCredentialKey(key: string): boolean {
+  let hit = credentialKeyMemo.get(key);
+  if (hit === undefined) {
+    hit = CREDENTIAL_KEYS.has(normalise(key));
+    if (credentialKeyMemo.size < 10_000) credentialKeyMemo.set(key, hit);
+  }
+  return hit;
+}
+
 /** Every plain-text credential in a fleet document, wherever it is written. */
 export function plainTextSecrets(src: SourceDoc): Issue[] {
   const issues: Issue[] = [];
-  const visit = (value: unknown, path: DocPath): void => {
+  // One path, extended and shortened as the walk goes; copied only for an issue.
+  const path: (string | number)[] = [];
+  const visit = (value: unknown): void => {
     if (typeof value === "string") {
       const key = path.at(-1);
-      if (typeof key === "string" && CREDENTIAL_KEYS.has(normalise(key)) && value !== "") {
-        issues.push(issueAt(src, path, "plain-text-secret", `looks like a credential in plain text; ${PLAIN_SECRET_ADVICE}`));
+      if (typeof key === "string" && value !== "" && isCredentialKey(key)) {
+        issues.push(issueAt(src, [...path], "plain-text-secret", `looks like a credential in plain text; ${PLAIN_SECRET_ADVICE}`));
         return;
       }
+      if (!MAYBE_CREDENTIAL.test(value)) return;
       for (const [re, what] of CREDENTIAL_VALUES) {
         if (re.test(value)) {
-          issues.push(issueAt(src, path, "plain-text-secret", `contains ${what}; ${PLAIN_SECRET_ADVICE}`));
+          issues.push(issueAt(src, [...path], "plain-text-secret", `contains ${what}; ${PLAIN_SECRET_ADVICE}`));
           return;
         }
       }
       return;
     }
-    if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]));
-    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+    if (value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i]);
+        path.pop();
+      }
+    } else {
+      for (const [k, v] of Object.entries(value)) {
+        path.push(k);
+        visit(v);
+        path.pop();
+      }
+    }
   };
-  visit(src.value, []);
+  visit(src.value);
   return issues;
 }

@@ -4,7 +4,7 @@ import { UsageError } from "../../diagnostics/issue.js";
 import { diffTrees } from "../../output/diff.js";
 import { ANSI_TEXT, compileTemplate, DEFAULT_MARKDOWN_TEMPLATE, formatJson, formatMarkdown, formatText, PLAIN_TEXT } from "../../output/diff-format.js";
 import { resolveCommit, withWorktree } from "../../output/git.js";
-import { compare, EVERYTHING, readTree } from "../../output/tree.js";
+import { readTree, treeAfter } from "../../output/tree.js";
 import { renderFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
 import { useColour, type Io } from "../io.js";
@@ -59,7 +59,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   const outDir = path.resolve(io.cwd, values.out);
   const beforeFiles = await readBefore(io.cwd, outDir, values.against);
   const before = new Map(beforeFiles.map((f) => [f.path, f.content.toString("utf8")]));
-  const after = new Map([...compare(beforeFiles, rendered.files, EVERYTHING).final].map(([p, c]) => [p, c.toString("utf8")]));
+  const after = treeAfter(beforeFiles, rendered.files);
   const d = diffTrees(before, after);
   const code = values["exit-code"] && d.clusters.length > 0 ? 2 : 0;
 
@@ -92,5 +92,5 @@ async function readBefore(cwd: string, outDir: string, against: string | undefin
   if (await stat(asDir).then((s) => s.isDirectory(), () => false)) return readTree(asDir);
   const commit = await resolveCommit(cwd, against);
   if (commit === undefined) throw new UsageError(`--against ${against} is neither a directory nor a git ref`);
-  return withWorktree(cwd, commit, outDir, (there) => readTree(there));
+  return withWorktree(cwd, commit, outDir, async (there) => readTree(there));
 }
