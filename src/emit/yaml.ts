@@ -28,12 +28,13 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 }
 
 function sortedKeys(o: Record<string, unknown>, top: boolean): string[] {
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined);
-  return keys.sort((a, b) => rank(a, top) - rank(b, top) || (a < b ? -1 : a > b ? 1 : 0));
+  const keys: string[] = [];
+  for (const k of Object.keys(o)) if (o[k] !== undefined) keys.push(k);
+  // The default sort compares UTF-16 code units, as `<` does: the same order on every machine.
+  return top ? keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)) : keys.sort();
 }
 
-function rank(key: string, top: boolean): number {
-  if (!top) return 0;
+function rank(key: string): number {
   const i = TOP_KEYS.indexOf(key);
   return i < 0 ? TOP_KEYS.length : i;
 }

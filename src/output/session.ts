@@ -114,9 +114,10 @@ export class OutputSession {
     return path.join(path.dirname(outDir), `.${path.basename(outDir)}.paodin-fleet-${what}-${this.stamp}`);
   }
 
+  /** Where `rel` (`/`-separated, from the renderer) goes in the new tree, its directory made. */
   private place(rel: string): string {
-    const target = path.join(this.tmp!, ...rel.split("/"));
-    const dir = path.dirname(target);
+    const target = `${this.tmp!}/${rel}`;
+    const dir = target.slice(0, target.lastIndexOf("/"));
     if (!this.made.has(dir)) {
       this.fs.mkdir(dir, { recursive: true });
       this.made.add(dir);
@@ -126,7 +127,7 @@ export class OutputSession {
 
   /** Unchanged files are hard-linked, so their bytes and times stay as they were; links stay links. */
   private carryOver(rel: string): void {
-    const from = path.join(this.options.outDir, ...rel.split("/"));
+    const from = `${this.options.outDir}/${rel}`;
     const to = this.place(rel);
     if (this.fs.lstat(from).isSymbolicLink()) return this.fs.symlink(this.fs.readlink(from), to);
     try {
