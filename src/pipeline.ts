@@ -32,10 +32,13 @@ export interface PipelineOptions {
   readonly skipOutputValidation?: boolean;
 }
 
-export interface Rendered {
+export interface RenderedFleet {
   readonly fleet: ResolvedFleet;
-  readonly files: readonly OutputFile[];
   readonly warnings: readonly Issue[];
+}
+
+export interface Rendered extends RenderedFleet {
+  readonly files: readonly OutputFile[];
 }
 
 /**
@@ -53,7 +56,7 @@ export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
  * command writes them meanwhile). A FleetError thrown after some files were handed over (a
  * credential in a rendered file) means none of them may be used.
  */
-export async function renderFleetInto(options: PipelineOptions, onFiles: (files: OutputFile[]) => void): Promise<Omit<Rendered, "files">> {
+export async function renderFleetInto(options: PipelineOptions, onFiles: (files: OutputFile[]) => void): Promise<RenderedFleet> {
   const { valid, warnings } = await loadAndValidate(options);
   const resolved = resolveFleet(valid);
   if (!resolved.ok) throw new FleetError(resolved.issues);
@@ -67,8 +70,8 @@ export async function renderFleetInto(options: PipelineOptions, onFiles: (files:
 
   const all = sortIssues([...warnings, ...resolved.warnings, ...assets.warnings]);
   if (options.strict === true && all.length > 0) throw new FleetError(all.map((w) => ({ ...w, severity: "error" as const })));
-  // Overlay by overlay, so that the first files are on their way to the writer while the rest
-  // are checked and rendered.
+  // Overlay by overlay: each is checked, rendered and handed over before the next, so a large
+  // fleet's output is never held in memory whole.
   const plan = planFleet(fleet, assets.value);
   const leaked: Issue[] = [];
   overlaysOf(plan).forEach((overlay, i) => {

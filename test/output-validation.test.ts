@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InternalError } from "../src/diagnostics/issue.js";
 import type { K8sObject, Plan } from "../src/plan/objects.js";
-import { checkObject, validateOutput } from "../src/validate/output.js";
+import { overlaysOf } from "../src/emit/emit.js";
+import { checkObject, validateOverlay } from "../src/validate/output.js";
 
 const meta = { name: "x", namespace: "ns" };
 
@@ -34,7 +35,8 @@ describe("output validation", () => {
       argocd: null,
       flux: [],
     };
-    expect(() => validateOutput(plan)).toThrow(InternalError);
-    expect(() => validateOutput(plan)).toThrow("rendered Deployment ns/x for host fails its schema");
+    const [host] = overlaysOf(plan);
+    expect(() => validateOverlay(host!)).toThrow(InternalError);
+    expect(() => validateOverlay(host!)).toThrow("rendered Deployment ns/x for host fails its schema");
   });
 });

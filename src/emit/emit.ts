@@ -51,13 +51,6 @@ export function overlaysOf(plan: Plan): Overlay[] {
   return out;
 }
 
-/** The plan as files, sorted by path. */
-export function emit(plan: Plan): OutputFile[] {
-  return overlaysOf(plan)
-    .flatMap(emitOverlay)
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
 function overlay(dir: string, objects: readonly PlannedObject[], singleName?: string): Overlay {
   return { dir, entries: objects.map((planned) => ({ name: singleName ?? fileNameOf(planned.object), planned })) };
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { OutputFile } from "../emit/emit.js";
-import { EVERYTHING, readTree, sameBytes, scopeOf, type ExistingFile, type Scope } from "./tree.js";
+import { EVERYTHING, FileComparer, listTree, scopeOf, type Entry, type Scope } from "./tree.js";
 import { nodeFs, type WriterFs } from "./write.js";
 
 /** What a render changes in the output directory (each list sorted). */
@@ -31,7 +31,9 @@ export interface SessionOptions {
  */
 export class OutputSession {
   private readonly scope: Scope;
-  private readonly existing = new Map<string, ExistingFile>();
+  /** The tree on disk, listed when the session opens; files are read as their turn comes. */
+  private readonly existing: Map<string, Entry>;
+  private readonly comparer = new FileComparer();
   private readonly seen = new Set<string>();
   private readonly added: string[] = [];
   private readonly changed: string[] = [];
@@ -46,7 +48,7 @@ export class OutputSession {
     private readonly fs: WriterFs = nodeFs,
   ) {
     this.scope = options.clusters !== undefined && options.clusters.length > 0 ? scopeOf(options.clusters) : EVERYTHING;
-    for (const e of readTree(options.outDir)) this.existing.set(e.path, e);
+    this.existing = listTree(options.outDir);
   }
 
   add(files: readonly OutputFile[]): void {
@@ -54,7 +56,7 @@ export class OutputSession {
       if (!this.scope.includes(f.path)) continue;
       this.seen.add(f.path);
       const e = this.existing.get(f.path);
-      if (e !== undefined && sameBytes(e.content, f.content)) {
+      if (e === "file" && this.comparer.same(`${this.options.outDir}/${f.path}`, f.content)) {
         this.keep(f.path);
         continue;
       }
@@ -72,7 +74,7 @@ export class OutputSession {
     const foreign: string[] = [];
     for (const [p, e] of this.existing) {
       if (this.seen.has(p)) continue;
-      if (!e.ours) {
+      if (e !== "file" || !this.comparer.ours(`${this.options.outDir}/${p}`)) {
         foreign.push(p);
         this.keep(p);
       } else if (this.scope.includes(p)) removed.push(p);

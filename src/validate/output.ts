@@ -1,7 +1,7 @@
 import { ArgoCD, ExternalSecrets, Flux, K8s, Prometheus } from "./output-models.js";
 import { InternalError } from "../diagnostics/issue.js";
-import { overlaysOf, type Overlay } from "../emit/emit.js";
-import type { K8sObject, Plan } from "../plan/objects.js";
+import type { Overlay } from "../emit/emit.js";
+import type { K8sObject } from "../plan/objects.js";
 import { validatorFor } from "./validators.js";
 
 /**
@@ -76,11 +76,6 @@ export function checkObject(o: K8sObject, verbatim = false): string[] {
   const check = CHECKS[key];
   if (check === undefined) return [`no schema to validate ${key} against`];
   return check(o);
-}
-
-/** Every object of the plan; see validateOverlay. */
-export function validateOutput(plan: Plan): void {
-  for (const o of overlaysOf(plan)) validateOverlay(o);
 }
 
 /** Every object of one overlay, before its files are written; a failure is a bug (InternalError). */

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { UsageError } from "../../diagnostics/issue.js";
 import { OutputSession, type Outcome } from "../../output/session.js";
-import { renderFleetInto } from "../../pipeline.js";
+import { renderFleetInto, type PipelineOptions, type RenderedFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
 import { checkOutputDir } from "../output-dir.js";
@@ -47,26 +47,15 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
   // Opened before rendering: each overlay is compared with the tree on disk, and written into
   // the new tree, as soon as it is rendered.
   const output = new OutputSession({ outDir, write: !values.check, clusters: values.cluster });
-  let rendered: Awaited<ReturnType<typeof renderFleetInto>>;
-  let outcome: Outcome;
-  try {
-    rendered = await renderFleetInto(
-      {
-        cwd: io.cwd,
-        clustersDir: values.clusters,
-        strict: values.strict,
-        outLabel: shownOut,
-        progress: (done, total) => display.progress("rendering clusters", done, total),
-        skipOutputValidation: values.check,
-      },
-      (files) => output.add(files),
-    ).finally(display.finish);
-    checkSelection(values.cluster, [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name));
-    outcome = output.finish();
-  } catch (e) {
-    output.abort();
-    throw e;
-  }
+  const pipeline: PipelineOptions = {
+    cwd: io.cwd,
+    clustersDir: values.clusters,
+    strict: values.strict,
+    outLabel: shownOut,
+    progress: (done, total) => display.progress("rendering clusters", done, total),
+    skipOutputValidation: values.check,
+  };
+  const { rendered, outcome } = await renderInto(output, pipeline, values.cluster).finally(display.finish);
   printWarnings(rendered.warnings, io);
   const changed = outcome.added.length + outcome.changed.length + outcome.removed.length > 0;
 
@@ -83,6 +72,18 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
   const clusters = 1 + rendered.fleet.members.length;
   const summary = changed ? `Rendered ${clusters} clusters into ${shownOut}/: ${counts}.` : `${shownOut}/ is up to date (${outcome.files} files).`;
   return { code: 0, stdout: `${summary}\n${foreignNote}` };
+}
+
+/** Renders into the session and finishes it; on any failure, the output stays as it was. */
+async function renderInto(output: OutputSession, options: PipelineOptions, selected: readonly string[] | undefined): Promise<{ rendered: RenderedFleet; outcome: Outcome }> {
+  try {
+    const rendered = await renderFleetInto(options, (files) => output.add(files));
+    checkSelection(selected, [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name));
+    return { rendered, outcome: output.finish() };
+  } catch (e) {
+    output.abort();
+    throw e;
+  }
 }
 
 /** `--cluster` names must be clusters of the fleet. */
