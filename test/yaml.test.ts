@@ -42,6 +42,28 @@ describe("toYaml", () => {
     );
   });
 
+  it("orders keys by UTF-16 code units at every level, whatever order they were set in", () => {
+    const reversed = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(reversed);
+      if (v === null || typeof v !== "object") return v;
+      return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)]));
+    };
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.integer(), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 24 })), { maxKeys: 24 }), (value) => {
+        const text = toYaml({ m: value });
+        expect(toYaml({ m: reversed(value) })).toBe(text);
+        // The keys as written, in their order: each line at the first level is one.
+        const shown = text
+          .split("\n")
+          .filter((l) => /^ {2}\S/.test(l))
+          .map((l) => Object.keys(parse(l.trim()) as object)[0]!);
+        expect(shown).toEqual(Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      }),
+      { numRuns: 500 },
+    );
+    expect(toYaml({ b: 1, B: 1, a: 1, _: 1, "é": 1, "1": 1 })).toBe('"1": 1\nB: 1\n_: 1\na: 1\nb: 1\né: 1\n');
+  });
+
   it("writes Kubernetes objects as kubectl does: metadata first, lists flush with their key, literal blocks", () => {
     expect(
       toYaml({ spec: { args: ["--a", "-b"], c: {} }, metadata: { name: "x", labels: { on: "yes" } }, kind: "K", apiVersion: "v1", data: { "k.yaml": "a: 1\nb: 2\n" } }),

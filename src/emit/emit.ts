@@ -62,13 +62,13 @@ export function emitOverlay({ dir, entries }: Overlay): OutputFile[] {
   for (const { name, planned } of entries) {
     if (seen.has(name)) throw new InternalError(`two objects render to ${dir}/${name}`, `${planned.object.kind} ${planned.object.metadata.namespace ?? ""}/${planned.object.metadata.name}`);
     seen.add(name);
-    files.push({ path: `${dir}/${name}`, content: header(planned.sources) + (planned.verbatim ?? toYaml(planned.object)) });
+    files.push({ path: `${dir}/${name}`, content: planned.verbatim !== undefined ? header(planned.sources) + planned.verbatim : toYaml(planned.object, header(planned.sources)) });
   }
   const resources = [...seen].sort();
   const sources = entries.flatMap((n) => n.planned.sources);
   files.push({
     path: `${dir}/kustomization.yaml`,
-    content: header(sources) + toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }),
+    content: toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }, header(sources)),
   });
   return files;
 }

@@ -13,25 +13,50 @@
 
 const TOP_KEYS = ["apiVersion", "kind", "metadata"];
 
-export function toYaml(value: unknown): string {
+/** `value` as YAML, after `prefix` (a comment line, say). */
+export function toYaml(value: unknown, prefix = ""): string {
+  // Pieces gathered in one array and joined once: one flat string per file, rather than a
+  // tree of concatenations that writing and scanning would have to flatten again.
+  const out: string[] = [prefix];
   if (isMapping(value)) {
     const keys = sortedKeys(value, true);
-    if (keys.length === 0) return "{}\n";
-    return mapping(value, keys, "");
-  }
-  if (Array.isArray(value)) return value.length === 0 ? "[]\n" : sequence(value, "");
-  return `${scalar(value, "")}\n`;
+    if (keys.length === 0) out.push("{}\n");
+    else mapping(value, keys, "", "", out);
+  } else if (Array.isArray(value)) {
+    if (value.length === 0) out.push("[]\n");
+    else sequence(value, "", "", out);
+  } else out.push(scalar(value, ""), "\n");
+  return out.join("");
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
+/** The keys to write, in order: by UTF-16 code units (as `<` compares), the same on every machine. */
 function sortedKeys(o: Record<string, unknown>, top: boolean): string[] {
   const keys: string[] = [];
   for (const k of Object.keys(o)) if (o[k] !== undefined) keys.push(k);
-  // The default sort compares UTF-16 code units, as `<` does: the same order on every machine.
-  return top ? keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)) : keys.sort();
+  const before = top ? byRank : byCodeUnits;
+  // Mappings are small, and there are tens of thousands of them in a large fleet: an insertion
+  // sort in place allocates nothing, where Array.prototype.sort copies the array first.
+  if (keys.length > 16) return keys.sort(before);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && before(k, keys[j]!) < 0; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** apiVersion, kind and metadata first, as kubectl prints objects. */
+function byRank(a: string, b: string): number {
+  return rank(a) - rank(b) || byCodeUnits(a, b);
 }
 
 function rank(key: string): number {
@@ -39,40 +64,58 @@ function rank(key: string): number {
   return i < 0 ? TOP_KEYS.length : i;
 }
 
-/** A block mapping at `indent`; each line ends with "\n". */
-function mapping(o: Record<string, unknown>, keys: readonly string[], indent: string): string {
-  let out = "";
-  for (const k of keys) {
-    const v = o[k];
-    const key = `${indent}${scalarString(k, true)}:`;
-    if (isMapping(v)) {
-      const ks = sortedKeys(v, false);
-      out += ks.length === 0 ? `${key} {}\n` : `${key}\n${mapping(v, ks, `${indent}  `)}`;
-    } else if (Array.isArray(v)) {
-      out += v.length === 0 ? `${key} []\n` : `${key}\n${sequence(v, indent)}`;
-    } else {
-      out += `${key} ${scalar(v, `${indent}  `)}\n`;
-    }
-  }
-  return out;
+const indents: string[] = [];
+
+/** The indentation one level in from `indent` (the same few strings, made once). */
+function deeper(indent: string): string {
+  return (indents[indent.length] ??= `${indent}  `);
 }
 
-/** A block sequence whose dashes sit at `indent` (flush with the parent key). */
-function sequence(items: readonly unknown[], indent: string): string {
-  let out = "";
-  const inner = `${indent}  `;
-  for (const item of items) {
-    if (isMapping(item)) {
-      const ks = sortedKeys(item, false);
-      if (ks.length === 0) out += `${indent}- {}\n`;
-      else out += `${indent}- ${mapping(item, ks, inner).slice(inner.length)}`;
-    } else if (Array.isArray(item)) {
-      out += item.length === 0 ? `${indent}- []\n` : `${indent}- ${sequence(item, inner).slice(inner.length)}`;
+/**
+ * A block mapping at `indent`, each line ending with "\n"; its first line starts with `first`
+ * instead (`- ` when it is a sequence item, of the same width).
+ */
+function mapping(o: Record<string, unknown>, keys: readonly string[], indent: string, first: string, out: string[]): void {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = o[k];
+    out.push(i === 0 ? first : indent, scalarString(k, true));
+    if (isMapping(v)) {
+      const ks = sortedKeys(v, false);
+      if (ks.length === 0) out.push(": {}\n");
+      else {
+        out.push(":\n");
+        mapping(v, ks, deeper(indent), deeper(indent), out);
+      }
+    } else if (Array.isArray(v)) {
+      if (v.length === 0) out.push(": []\n");
+      else {
+        out.push(":\n");
+        sequence(v, indent, indent, out);
+      }
     } else {
-      out += `${indent}- ${scalar(item, inner)}\n`;
+      out.push(": ", scalar(v, deeper(indent)), "\n");
     }
   }
-  return out;
+}
+
+/** A block sequence whose dashes sit at `indent` (flush with the parent key); the first line starts with `first`. */
+function sequence(items: readonly unknown[], indent: string, first: string, out: string[]): void {
+  const inner = deeper(indent);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const dash = `${i === 0 ? first : indent}- `;
+    if (isMapping(item)) {
+      const ks = sortedKeys(item, false);
+      if (ks.length === 0) out.push(dash, "{}\n");
+      else mapping(item, ks, inner, dash, out);
+    } else if (Array.isArray(item)) {
+      if (item.length === 0) out.push(dash, "[]\n");
+      else sequence(item, inner, dash, out);
+    } else {
+      out.push(dash, scalar(item, inner), "\n");
+    }
+  }
 }
 
 function scalar(v: unknown, indent: string): string {
@@ -106,15 +149,16 @@ const NUMBERS = [
 const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
 /** Characters that may not start a plain scalar, or may only when followed by a non-space. */
 const INDICATOR_START = /^[\[\]{},#&*!|>'"%@`]|^[-?:](?:\s|$)/;
+const EDGE_SPACE = /^\s|\s$/;
 /** Printable text a plain or literal-block scalar may hold. */
 const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 
 function plainOk(s: string, key: boolean): boolean {
   if (RESERVED.has(s) || TIMESTAMP.test(s) || NUMBERS.some((re) => re.test(s))) return false;
-  if (INDICATOR_START.test(s) || /^\s|\s$/.test(s) || s.includes("\n") || s.includes("\r") || s.includes("\t")) return false;
+  if (INDICATOR_START.test(s) || EDGE_SPACE.test(s) || s.includes("\n") || s.includes("\r") || s.includes("\t")) return false;
   if (s.includes(": ") || s.includes(" #") || s.endsWith(":") || UNPRINTABLE.test(s)) return false;
   // In a flow context `,[]{}` would end the scalar; keys never sit in one here, values neither.
-  return !key || !/[?]/.test(s.charAt(0));
+  return !key || s.charAt(0) !== "?";
 }
 
 /** Strings repeat across objects (keys above all): each is judged once per process. */

@@ -32,6 +32,9 @@ const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]*):(?: +|$)/;
 /** Characters that start something other than a plain scalar (or a plain scalar this reader leaves alone). */
 const NOT_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
+/** `---`, alone or before a comment. */
+const MARKER = /^---(?: +(?:#.*)?)?$/;
+const COMMENT_ONLY = /^ +(?:#.*)?$/;
 
 /**
  * The values of the file's non-empty documents, in order; `undefined` when the file is outside
@@ -47,7 +50,7 @@ export function readSimpleYaml(text: string, maxDepth: number, maxDocuments: num
     const indent = raw.length - content.length;
     if (indent === 0 && (raw.startsWith("---") || raw.startsWith("...") || raw.startsWith("%"))) {
       // `---` alone (or before a comment) separates documents; `--- value`, `...` and directives are left to `yaml`.
-      if (!/^---(?: +(?:#.*)?)?$/.test(raw)) return undefined;
+      if (!MARKER.test(raw)) return undefined;
       documents.push([]);
       if (documents.length > maxDocuments) return undefined;
       continue;
@@ -178,7 +181,7 @@ function scalar(text: string): Result<unknown> {
 }
 
 function onlyComment(rest: string): boolean {
-  return rest === "" || /^ +(?:#.*)?$/.test(rest);
+  return rest === "" || COMMENT_ONLY.test(rest);
 }
 
 /** Index of the closing `"`, skipping escapes; -1 if none. */
@@ -205,13 +208,26 @@ function singleQuoteEnd(text: string): number {
  * conversions (yaml/dist/schema/core): null, booleans, integers (decimal, 0o, 0x), floats.
  */
 export function resolvePlain(s: string): string | number | boolean | null {
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
-  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
-  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s.startsWith("-") ? -Infinity : Infinity;
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
+  if (CORE.null.test(s)) return null;
+  if (CORE.true.test(s)) return true;
+  if (CORE.false.test(s)) return false;
+  if (CORE.octal.test(s)) return parseInt(s.slice(2), 8);
+  if (CORE.decimal.test(s)) return parseInt(s, 10);
+  if (CORE.hex.test(s)) return parseInt(s.slice(2), 16);
+  if (CORE.special.test(s)) return s.slice(-3).toLowerCase() === "nan" ? NaN : s.startsWith("-") ? -Infinity : Infinity;
+  if (CORE.exponent.test(s) || CORE.fraction.test(s)) return parseFloat(s);
   return s;
 }
+
+/** The core schema's tests, as the `yaml` package writes them (compiled once: a literal in a function is a new object per call). */
+const CORE = {
+  null: /^(?:~|[Nn]ull|NULL)?$/,
+  true: /^(?:[Tt]rue|TRUE)$/,
+  false: /^(?:[Ff]alse|FALSE)$/,
+  octal: /^0o[0-7]+$/,
+  decimal: /^[-+]?[0-9]+$/,
+  hex: /^0x[0-9a-fA-F]+$/,
+  special: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  exponent: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  fraction: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+};
