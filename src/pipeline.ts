@@ -22,8 +22,8 @@ export interface PipelineOptions {
   readonly strict?: boolean;
   /** How the output directory is shown in messages (default `overlays`). */
   readonly outLabel?: string;
-  /** Called as clusters are rendered, for a progress display. */
-  readonly progress?: (done: number, total: number) => void;
+  /** Called as fleet files are read, then as clusters are rendered, for a progress display. */
+  readonly progress?: (stage: "reading fleet files" | "rendering clusters", done: number, total: number) => void;
   /**
    * Skip validating the rendered objects: only for `render --check`, which writes nothing. A
    * tree it finds up to date is byte for byte what a validated render wrote; a stale one is
@@ -74,13 +74,15 @@ export async function renderFleetInto(options: PipelineOptions, onFiles: (files:
   // fleet's output is never held in memory whole.
   const plan = planFleet(fleet, assets.value);
   const leaked: Issue[] = [];
-  overlaysOf(plan).forEach((overlay, i) => {
+  const overlays = overlaysOf(plan);
+  const gitops = overlays.length - plan.clusters.length;
+  overlays.forEach((overlay, i) => {
     if (options.skipOutputValidation !== true) validateOverlay(overlay);
     const files = emitOverlay(overlay);
     leaked.push(...scanForCredentials(files));
     onFiles(files);
-    // The clusters' overlays come first, then the GitOps ones.
-    if (i < plan.clusters.length) options.progress?.(i + 1, plan.clusters.length);
+    // The GitOps overlays come first (they list every cluster), then one per cluster.
+    if (i >= gitops) options.progress?.("rendering clusters", i + 1 - gitops, plan.clusters.length);
   });
   if (leaked.length > 0) throw new FleetError(sortIssues(leaked.map((i) => ({ ...i, file: path.posix.join(options.outLabel ?? "overlays", i.file!) }))));
   return { fleet, warnings: all };
@@ -111,7 +113,8 @@ async function loadFleet(options: PipelineOptions): Promise<{ docs: SourceDoc[];
       return { f, error: (e as NodeJS.ErrnoException).code ?? "unreadable" };
     }
   });
-  for (const t of texts) {
+  for (const [i, t] of texts.entries()) {
+    options.progress?.("reading fleet files", i + 1, texts.length);
     if ("error" in t) {
       issues.push({ code: "file-unreadable", severity: "error", file: t.f.file, message: `cannot be read (${t.error})` });
       complete = false;

@@ -43,12 +43,12 @@ export interface Overlay {
   readonly entries: readonly { readonly name: string; readonly planned: PlannedObject }[];
 }
 
-/** The directories of the output: one per cluster, then the Argo CD and Flux ones. */
+/** The directories of the output: the Argo CD and Flux ones, then one per cluster. */
 export function overlaysOf(plan: Plan): Overlay[] {
-  const out = plan.clusters.map((cp) => overlay(cp.cluster, cp.objects));
+  const out: Overlay[] = [];
   if (plan.argocd !== null) out.push(overlay(ARGOCD_DIR, [plan.argocd], "applicationset.yaml"));
   if (plan.flux.length > 0) out.push({ dir: FLUX_DIR, entries: plan.flux.map((f) => ({ name: `${f.cluster}.yaml`, planned: f.object })) });
-  return out;
+  return [...out, ...plan.clusters.map((cp) => overlay(cp.cluster, cp.objects))];
 }
 
 function overlay(dir: string, objects: readonly PlannedObject[], singleName?: string): Overlay {

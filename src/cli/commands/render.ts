@@ -52,7 +52,7 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
     clustersDir: values.clusters,
     strict: values.strict,
     outLabel: shownOut,
-    progress: (done, total) => display.progress("rendering clusters", done, total),
+    progress: display.progress,
     skipOutputValidation: values.check,
   };
   const { rendered, outcome } = await renderInto(output, pipeline, values.cluster).finally(display.finish);
