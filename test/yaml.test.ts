@@ -7,7 +7,7 @@ import { toYaml } from "../src/emit/yaml.js";
 const scalarArb = fc.oneof(
   fc.string({ unit: "binary" }),
   fc.string(),
-  fc.constantFrom("yes", "No", "ON", "off", "y", "N", "~", "null", "NULL", "true", "False", "0755", "0x1F", "1e3", ".5", "+12", "1_000", "12:30:45", ".inf", ".NaN", "2024-01-31", "<<", "=", "-", "- x", "? x", ": x", "a: b", "a #b", "#x", "@x", "`x", "*x", "&x", "!x", "%x", "|", ">", "[x]", "{x}", "x,y", "\n", "\nx", "x\n", "x\n\n", " x\ny", "x \ny", "\t"),
+  fc.constantFrom("yes", "No", "ON", "off", "y", "N", "~", "null", "NULL", "true", "False", "0755", "0x1F", "1e3", ".5", "+12", "1_000", "12:30:45", ".inf", ".NaN", "2024-01-31", "<<", "=", "-", "- x", "? x", ": x", "a: b", "a #b", "#x", "@x", "`x", "*x", "&x", "!x", "%x", "|", ">", "[x]", "{x}", "x,y", "e5", "E5", "e-5", "a:", "a:b", "Y", "https://h:6443", "overlays/member-1", "\n", "\nx", "x\n", "x\n\n", " x\ny", "x \ny", "\t"),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
   fc.boolean(),

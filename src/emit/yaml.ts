@@ -153,7 +153,16 @@ const EDGE_SPACE = /^\s|\s$/;
 /** Printable text a plain or literal-block scalar may hold. */
 const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 
+/**
+ * Names, paths and URLs (`member-1`, `overlays/member-1`, `https://10.0.1.10:6443`): a letter
+ * first, and no character that could end or change a plain scalar. Such a string is plain
+ * unless it is a reserved word, or an exponent (`e5`) that the checks below would catch.
+ */
+const NAME_LIKE = /^[A-Za-z][A-Za-z0-9._/:-]*$/;
+
 function plainOk(s: string, key: boolean): boolean {
+  // Most strings of a large fleet are unique (one per cluster): the common shape is judged quickly.
+  if (NAME_LIKE.test(s) && !s.endsWith(":") && s[0] !== "e" && s[0] !== "E") return !RESERVED.has(s);
   if (RESERVED.has(s) || TIMESTAMP.test(s) || NUMBERS.some((re) => re.test(s))) return false;
   if (INDICATOR_START.test(s) || EDGE_SPACE.test(s) || s.includes("\n") || s.includes("\r") || s.includes("\t")) return false;
   if (s.includes(": ") || s.includes(" #") || s.endsWith(":") || UNPRINTABLE.test(s)) return false;
