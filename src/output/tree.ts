@@ -81,9 +81,11 @@ export class FileComparer {
     try {
       let got = 0;
       while (got < limit) {
-        const n = readSync(fd, this.disk, got, limit - got, null);
-        if (n === 0) break;
+        const want = limit - got;
+        const n = readSync(fd, this.disk, got, want, null);
         got += n;
+        // A regular file reads short only at its end: no second call to learn it.
+        if (n < want) break;
       }
       return got;
     } finally {
