@@ -3,7 +3,7 @@
 // loading and compiling one cached file instead of hundreds of modules is most of what
 // start-up costs. `tsc` still builds dist/ for type-checking, the launcher and the dev scripts.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 await build({
@@ -20,8 +20,15 @@ await build({
   banner: { js: 'var __paodinBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   sourcemap: true,
   legalComments: "none",
+  // ASCII only (esbuild escapes the rest), so that the launcher can read it as Latin-1, which is
+  // faster than decoding UTF-8; checked below.
+  charset: "ascii",
   logLevel: "warning",
 });
+
+if (/[^\x00-\x7f]/.test(readFileSync("dist/paodin-fleet.cjs", "utf8"))) {
+  throw new Error("dist/paodin-fleet.cjs holds a character outside ASCII (in a comment or a regular expression that esbuild leaves as written): write it as an escape");
+}
 
 // The cache holds the functions a run compiled: render the example fleet (validation, planning,
 // output validation, writing) into a scratch directory, in a process of its own. A fleet that

@@ -20,7 +20,8 @@ type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { expo
 
 /** Runs the CLI on `process.argv`; with `writeCodeCache`, saves V8's cache of it when the process exits. */
 export function launch(options: { writeCodeCache?: boolean } = {}): void {
-  const source = readFileSync(BUNDLE, "utf8");
+  // The build makes the bundle ASCII only: Latin-1 reads it as UTF-8 would, without decoding.
+  const source = readFileSync(BUNDLE, "latin1");
   let cachedData: Buffer | undefined;
   try {
     cachedData = options.writeCodeCache === true ? undefined : readFileSync(CODE_CACHE);

@@ -74,7 +74,7 @@ export function readSimpleYaml(text: string, maxDepth: number, maxDocuments: num
 
 class Reader {
   private next = 0;
-  /** A sequence item's first line, seen from the column its content starts at (`- a: 1` → `a: 1`). */
+  /** A sequence item's first line, seen from the column its content starts at (`- a: 1` is read as `a: 1`). */
   private pending: Line | undefined;
 
   constructor(
