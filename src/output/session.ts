@@ -98,6 +98,7 @@ export class OutputSession {
 
   /** A file that stays as it is: carried into the new tree now if it exists, else when it is made. */
   private keep(rel: string): void {
+    if (!this.options.write) return;
     if (this.tmp === undefined) this.unchanged.push(rel);
     else this.carryOver(rel);
   }

@@ -9,7 +9,8 @@ import { isPlainObject } from "./merge.js";
  * Both run once per cluster over the whole settings tree, and most of that tree is shared
  * between clusters (merge and template rendering copy only what changes). So results are
  * remembered by the identity of the value and the schema node, and frozen: a shared result
- * that someone tried to change would throw rather than leak into another cluster.
+ * that someone tried to change would throw rather than leak into another cluster. (`root` is
+ * the schema file a node belongs to, so the node alone is the key.)
  */
 
 /** The defaults a schema declares, as one value: `default` where there is one, else the defaults of its properties. */
