@@ -2,13 +2,14 @@ import { ArgoCD, ExternalSecrets, Flux, K8s, Prometheus } from "./output-models.
 import { InternalError } from "../diagnostics/issue.js";
 import type { Overlay } from "../emit/emit.js";
 import type { K8sObject } from "../plan/objects.js";
+import { crdProblems } from "./crd-rules.js";
 import { validatorFor } from "./validators.js";
 
 /**
  * Every rendered object against its schema, before anything is written: the operator's
  * kinds and the ClusterConfiguration against ours, everything else against the upstream
  * schemas the kubernetes-models packages carry (Kubernetes, prometheus-operator, Argo CD,
- * Flux, External Secrets). The input was valid by then, so a failure is a bug in
+ * Flux, External Secrets), and CRDs against the API server's own rules (crd-rules.ts). The input was valid by then, so a failure is a bug in
  * paodin-fleet: InternalError, exit 70, with the object and what is wrong.
  */
 type Check = (o: K8sObject) => string[];
@@ -47,7 +48,8 @@ const CHECKS: Readonly<Record<string, Check>> = {
   "monitoring.paodin.io/v1alpha1 Store": ours("monitoring.paodin.io/store_v1alpha1.json"),
   "monitoring.paodin.io/v1alpha1 ThanosReceiveIngestor": ours("monitoring.paodin.io/thanosreceiveingestor_v1alpha1.json"),
   "installer.kubesphere.io/v1alpha1 ClusterConfiguration": ours("installer.kubesphere.io/clusterconfiguration_v1alpha1.json"),
-  "apiextensions.k8s.io/v1 CustomResourceDefinition": model(K8s.CustomResourceDefinition),
+  // The model checks the shape; crdProblems what the API server enforces beyond it (structural schemas).
+  "apiextensions.k8s.io/v1 CustomResourceDefinition": (o) => [...model(K8s.CustomResourceDefinition)(o), ...crdProblems(o)],
   "v1 ServiceAccount": model(K8s.ServiceAccount),
   "v1 Service": model(K8s.Service),
   "v1 ConfigMap": model(K8s.ConfigMap),

@@ -1,0 +1,144 @@
+/**
+ * What the API server makes of a value under a CustomResourceDefinition's structural
+ * schema: which fields it prunes, and which values its validator refuses. Written from
+ * apiextensions-apiserver 1.24: pruning (pkg/apiserver/schema/pruning/algorithm.go: a field
+ * neither in `properties` nor under `additionalProperties` is dropped unless
+ * `x-kubernetes-preserve-unknown-fields`; the root's and an embedded resource's
+ * `apiVersion`, `kind` and `metadata` are kept and ObjectMeta is checked by the server's own
+ * code), and validation (pkg/apiserver/validation: OpenAPI v3 value validations through
+ * kube-openapi, `nullable`, `x-kubernetes-int-or-string`, list sets and maps unique).
+ *
+ * No schema of ours is involved: tests read the upstream CRDs with it, and crd-rules.ts
+ * checks a CRD's defaults with it as the server does (defaulting/validation.go).
+ */
+
+export type CrdSchema = { readonly [key: string]: unknown };
+
+export interface ValueOptions {
+  /**
+   * Skip `required`: for partial objects sent with server-side apply, the server checks
+   * `required` on the merged object, not on the request.
+   */
+  readonly partial?: boolean;
+}
+
+/** Every field the server would prune from `value`, and every value it would refuse, as `path: problem`. */
+export function valueProblems(value: unknown, schema: CrdSchema, at = "", options: ValueOptions = {}): string[] {
+  const out: string[] = [];
+  visit(value, schema, at, true, options, out);
+  return out;
+}
+
+const META_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
+
+function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: boolean, options: ValueOptions, out: string[]): void {
+  const where = at === "" ? "<root>" : at;
+  if (value === null) {
+    if (schema.nullable !== true) out.push(`${where}: null, but the schema is not nullable`);
+    return;
+  }
+  if (schema["x-kubernetes-int-or-string"] === true) {
+    if (!Number.isInteger(value) && typeof value !== "string") out.push(`${where}: must be an integer or a string`);
+  } else if (!typeMatches(value, schema.type)) {
+    out.push(`${where}: must be of type ${String(schema.type)}, got ${kindOf(value)}`);
+    return;
+  }
+  valueValidations(value, schema, where, out);
+  for (const junctor of ["allOf", "anyOf", "oneOf"] as const) {
+    const branches = schema[junctor];
+    if (!Array.isArray(branches)) continue;
+    const passing = branches.filter((b) => valueProblems(value, b as CrdSchema, at, { partial: true }).length === 0).length;
+    const ok = junctor === "allOf" ? passing === branches.length : junctor === "anyOf" ? passing > 0 : passing === 1;
+    if (!ok) out.push(`${where}: does not satisfy ${junctor}`);
+  }
+  if (isObject(schema.not) && valueProblems(value, schema.not, at, { partial: true }).length === 0) out.push(`${where}: must not satisfy not`);
+
+  if (Array.isArray(value)) {
+    const items = schema.items as CrdSchema | undefined;
+    value.forEach((v, i) => items !== undefined && visit(v, items, `${at}[${i}]`, items["x-kubernetes-embedded-resource"] === true, options, out));
+    listUniqueness(value, schema, where, out);
+    return;
+  }
+  if (!isObject(value)) return;
+  const properties = (schema.properties ?? {}) as Record<string, CrdSchema>;
+  const additional = isObject(schema.additionalProperties) ? (schema.additionalProperties as CrdSchema) : undefined;
+  const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
+  for (const [key, v] of Object.entries(value)) {
+    const child = at === "" ? key : `${at}.${key}`;
+    // The root's and an embedded object's type meta and ObjectMeta are the server's own.
+    if (resourceRoot && key === "metadata") continue;
+    const sub = Object.hasOwn(properties, key) ? properties[key] : additional;
+    if (sub !== undefined) visit(v, sub, child, sub["x-kubernetes-embedded-resource"] === true, options, out);
+    else if (!preserve && !(resourceRoot && META_FIELDS.has(key))) out.push(`${child}: unknown field, pruned by the API server`);
+  }
+  if (options.partial !== true) {
+    for (const r of (schema.required ?? []) as string[]) if (!Object.hasOwn(value, r)) out.push(`${at === "" ? r : `${at}.${r}`}: required`);
+  }
+}
+
+function valueValidations(value: unknown, s: CrdSchema, where: string, out: string[]): void {
+  if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) out.push(`${where}: must be one of ${JSON.stringify(s.enum)}`);
+  if (typeof value === "string") {
+    const length = [...value].length;
+    if (typeof s.maxLength === "number" && length > s.maxLength) out.push(`${where}: longer than ${s.maxLength}`);
+    if (typeof s.minLength === "number" && length < s.minLength) out.push(`${where}: shorter than ${s.minLength}`);
+    if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) out.push(`${where}: does not match ${s.pattern}`);
+  }
+  if (typeof value === "number") {
+    if (typeof s.maximum === "number" && (s.exclusiveMaximum === true ? value >= s.maximum : value > s.maximum)) out.push(`${where}: above the maximum ${s.maximum}`);
+    if (typeof s.minimum === "number" && (s.exclusiveMinimum === true ? value <= s.minimum : value < s.minimum)) out.push(`${where}: below the minimum ${s.minimum}`);
+  }
+  if (Array.isArray(value)) {
+    if (typeof s.maxItems === "number" && value.length > s.maxItems) out.push(`${where}: more than ${s.maxItems} items`);
+    if (typeof s.minItems === "number" && value.length < s.minItems) out.push(`${where}: fewer than ${s.minItems} items`);
+  }
+  if (isObject(value)) {
+    const n = Object.keys(value).length;
+    if (typeof s.maxProperties === "number" && n > s.maxProperties) out.push(`${where}: more than ${s.maxProperties} properties`);
+    if (typeof s.minProperties === "number" && n < s.minProperties) out.push(`${where}: fewer than ${s.minProperties} properties`);
+  }
+}
+
+/** `x-kubernetes-list-type: set` items and `map` keys are unique (apiserver/validation listtype). */
+function listUniqueness(value: unknown[], s: CrdSchema, where: string, out: string[]): void {
+  const type = s["x-kubernetes-list-type"];
+  if (type !== "set" && type !== "map") return;
+  const keys = (s["x-kubernetes-list-map-keys"] ?? []) as string[];
+  const seen = new Set<string>();
+  for (const item of value) {
+    const id = type === "set" ? JSON.stringify(item) : JSON.stringify(keys.map((k) => (isObject(item) ? item[k] : undefined)));
+    if (seen.has(id)) out.push(`${where}: duplicate ${type === "set" ? "entry" : "key"} ${id}`);
+    seen.add(id);
+  }
+}
+
+function typeMatches(value: unknown, type: unknown): boolean {
+  switch (type) {
+    case undefined:
+      return true;
+    case "object":
+      return isObject(value);
+    case "array":
+      return Array.isArray(value);
+    case "string":
+      return typeof value === "string";
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    default:
+      return false;
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (Number.isInteger(value)) return "integer";
+  return typeof value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
