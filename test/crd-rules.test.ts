@@ -34,7 +34,8 @@ function crd(schema: Obj, extra: Obj = {}): Obj {
   };
 }
 
-const ROOT = "spec.versions[0].schema.openAPIV3Schema";
+// One version: the server reports its schema where the internal form keeps it (spec.validation).
+const ROOT = "spec.validation.openAPIV3Schema";
 const obj = (properties: Obj, more: Obj = {}): Obj => ({ type: "object", properties, ...more });
 const spec = (s: Obj): Obj => obj({ apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: s });
 
@@ -58,24 +59,29 @@ const CASES: [string, Obj, ...string[]][] = [
   ["nullable inside oneOf", spec({ type: "string", oneOf: [{ nullable: true }] }), `${ROOT}.properties[spec].oneOf[0].nullable: Forbidden: must be false to be structural`],
   ["a default inside not", spec({ type: "string", not: { default: "a" } }), `${ROOT}.properties[spec].not.default: Forbidden: must be undefined to be structural`],
   ["a list type inside anyOf", spec({ type: "array", items: { type: "string" }, anyOf: [{ "x-kubernetes-list-type": "set" }] }), `${ROOT}.properties[spec].anyOf[0].x-kubernetes-list-type: Forbidden: must be undefined to be structural`],
-  ["metadata in a nested context at the root", { type: "object", anyOf: [{ properties: { metadata: {} } }] }, `${ROOT}.anyOf[0].properties[metadata]: Forbidden: must not be specified in a nested context`],
+  ["metadata in a nested context at the root", { type: "object", anyOf: [{ properties: { metadata: {} } }] }, `${ROOT}.anyOf[0].properties[metadata]: Forbidden: must not be specified in a nested context`,
+    `${ROOT}.properties[metadata]: Required value: because it is defined in ${ROOT}.anyOf[0].properties[metadata]`],
+  ["a property named only in a value validation", spec({ type: "object", properties: { a: { type: "string" } }, not: { properties: { b: { pattern: "x" } } } }), `${ROOT}.properties[spec].properties[b]: Required value: because it is defined in ${ROOT}.properties[spec].not.properties[b]`],
+  ["a pattern RE2 cannot compile (lookahead)", spec({ type: "string", pattern: "^(?=a)" }), `${ROOT}.properties[spec].pattern: Invalid value: "^(?=a)": must be a valid regular expression, but isn't`],
+  ["additionalProperties at the root", { type: "object", additionalProperties: { type: "string" } }, `${ROOT}.additionalProperties: Forbidden: must not be used at the root`],
+  ["$schema", obj({ spec: { type: "object", $schema: "http://json-schema.org/draft-07/schema#" } }), `${ROOT}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`],
   ["int-or-string with preserve-unknown-fields", spec({ "x-kubernetes-int-or-string": true, "x-kubernetes-preserve-unknown-fields": true }), `${ROOT}.properties[spec].x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if x-kubernetes-int-or-string is true`],
   ["preserve-unknown-fields: false", spec({ type: "object", "x-kubernetes-preserve-unknown-fields": false }), `${ROOT}.properties[spec].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`],
   ["an embedded resource that is not an object", spec({ type: "string", "x-kubernetes-embedded-resource": true }), `${ROOT}.properties[spec].type: Invalid value: "string": must be object if x-kubernetes-embedded-resource is true`,
     `${ROOT}.properties[spec].properties: Required value: must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields`],
   ["an embedded resource without properties", spec({ type: "object", "x-kubernetes-embedded-resource": true }), `${ROOT}.properties[spec].properties: Required value: must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields`],
   ["a default in top-level metadata", obj({ metadata: { type: "object", properties: { name: { type: "string", default: "a" } } } }), `${ROOT}.properties[metadata].properties[name].default: Forbidden: must not be set in top-level metadata`],
-  ["a default with an unknown field", spec({ type: "object", properties: { a: { type: "string" } }, default: { b: "x" } }), `${ROOT}.properties[spec].default.b: unknown field, pruned by the API server`],
+  ["a default with an unknown field", spec({ type: "object", properties: { a: { type: "string" } }, default: { b: "x" } }), `${ROOT}.properties[spec].default: Invalid value: {"b":"x"}: must not have unknown fields`],
   ["a default of the wrong type", spec({ type: "integer", default: "one" }), `${ROOT}.properties[spec].default: must be of type integer, got string`],
   ["a null default, not nullable", spec({ type: "string", default: null }), `${ROOT}.properties[spec].default: Invalid value: null: must not be null for non-nullable schema`],
   ["map type on a string", spec({ type: "string", "x-kubernetes-map-type": "atomic" }), `${ROOT}.properties[spec].type: Invalid value: "string": must be object if x-kubernetes-map-type is specified`],
   ["an unknown map type", spec({ type: "object", "x-kubernetes-map-type": "merge" }), `${ROOT}.properties[spec].x-kubernetes-map-type: Unsupported value: "merge": supported values: "atomic", "granular"`],
   ["list type on an object", spec({ type: "object", "x-kubernetes-list-type": "set" }), `${ROOT}.properties[spec].type: Invalid value: "object": must be array if x-kubernetes-list-type is specified`],
   ["an unknown list type", spec({ type: "array", items: { type: "string" }, "x-kubernetes-list-type": "bag" }), `${ROOT}.properties[spec].x-kubernetes-list-type: Unsupported value: "bag": supported values: "atomic", "set", "map"`],
-  ["a set of granular objects", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } } }, "x-kubernetes-list-type": "set" }), `${ROOT}.properties[spec].items.x-kubernetes-map-type: Invalid value: "set": must be atomic as item of a list with x-kubernetes-list-type=set`],
+  ["a set of granular objects", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } } }, "x-kubernetes-list-type": "set" }), `${ROOT}.properties[spec].items.x-kubernetes-map-type: Invalid value: "null": must be atomic as item of a list with x-kubernetes-list-type=set`],
   ["map keys without list type map", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } }, required: ["a"] }, "x-kubernetes-list-map-keys": ["a"] }), `${ROOT}.properties[spec].x-kubernetes-list-type: Required value: must be map if x-kubernetes-list-map-keys is non-empty`],
   ["list type map without keys", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } } }, "x-kubernetes-list-type": "map" }), `${ROOT}.properties[spec].x-kubernetes-list-map-keys: Required value: must not be empty if x-kubernetes-list-type is map`],
-  ["a map key that is not a property", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } }, required: ["a"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["b"] }), `${ROOT}.properties[spec].x-kubernetes-list-map-keys: Invalid value: ["b"]: entries must all be names of item properties`],
+  ["a map key that is not a property", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } }, required: ["a"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["b"] }), `${ROOT}.properties[spec].x-kubernetes-list-map-keys: Invalid value: []string{"b"}: entries must all be names of item properties`],
   ["a map key neither required nor defaulted", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } } }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a"] }), `${ROOT}.properties[spec].items.properties[a].default: Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property`],
   ["a map key of object type", spec({ type: "array", items: { type: "object", properties: { a: { type: "object" } }, required: ["a"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a"] }), `${ROOT}.properties[spec].items.properties[a].type: Invalid value: "object": must be a scalar type if parent array's x-kubernetes-list-type is map`],
   ["nullable items of a set", spec({ type: "array", items: { type: "string", nullable: true }, "x-kubernetes-list-type": "set" }), `${ROOT}.properties[spec].items.nullable: Forbidden: cannot be nullable when x-kubernetes-list-type is set`],
@@ -123,11 +129,10 @@ describe("the API server's CRD rules", () => {
       `spec.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"`,
       `spec.names.listKind: Invalid value: "Widget": kind and listKind may not be the same`,
       "spec.versions: Invalid value: ...: must have exactly one version marked as storage version",
-      `spec.versions[0].subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`,
-      "spec.versions[0].additionalPrinterColumns[0].type: Invalid value: \"time\": must be one of boolean,date,integer,number,string",
       `spec.versions[1].name: Invalid value: "V2": a DNS-1035 label must consist of lower case alphanumeric characters or '-'`,
-      `spec.versions[1].subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`,
-      "spec.versions[1].additionalPrinterColumns[0].type: Invalid value: \"time\": must be one of boolean,date,integer,number,string",
+      // Alike in every version: reported where the server's internal form keeps them.
+      `spec.subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`,
+      "spec.additionalPrinterColumns[0].type: Invalid value: \"time\": must be one of boolean,date,integer,number,string",
     ]);
   });
 

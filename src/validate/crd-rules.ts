@@ -1,4 +1,4 @@
-import { valueProblems, type CrdSchema } from "./crd-values.js";
+import { PRUNED, valueProblems, type CrdSchema } from "./crd-values.js";
 
 /**
  * What the API server enforces on an `apiextensions.k8s.io/v1` CustomResourceDefinition
@@ -53,16 +53,27 @@ export function crdProblems(crd: unknown): string[] {
   else if (versions.filter((v) => isObject(v) && v.storage === true).length !== 1) out.push("spec.versions: Invalid value: ...: must have exactly one version marked as storage version");
   const versionNames = versions.map((v) => (isObject(v) ? str(v.name) : ""));
   if (new Set(versionNames).size !== versionNames.length) out.push("spec.versions: Invalid value: ...: must contain unique version names");
-  versions.forEach((v, i) => {
-    const at = `spec.versions[${i}]`;
-    if (!isObject(v)) return void out.push(`${at}: Invalid value: must be an object`);
-    if (!DNS1035_LABEL.test(str(v.name))) out.push(`${at}.name: Invalid value: ${q(v.name)}: a DNS-1035 label must consist of lower case alphanumeric characters or '-'`);
-    const status = isObject(v.subresources) && v.subresources.status !== undefined;
-    if (isObject(v.subresources)) out.push(...subresourceProblems(v.subresources, `${at}.subresources`));
-    for (const [j, col] of (Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : []).entries()) out.push(...columnProblems(col, `${at}.additionalPrinterColumns[${j}]`));
-    const schema = isObject(v.schema) ? v.schema.openAPIV3Schema : undefined;
-    if (!isObject(schema)) return void out.push(`${at}.schema.openAPIV3Schema: Required value: schemas are required`);
-    out.push(...schemaProblems(schema, `${at}.schema.openAPIV3Schema`, status));
+  const list = versions.filter(isObject);
+  if (list.length !== versions.length) out.push("spec.versions: Invalid value: each version must be an object");
+  list.forEach((v, i) => {
+    if (!DNS1035_LABEL.test(str(v.name))) out.push(`spec.versions[${i}].name: Invalid value: ${q(v.name)}: a DNS-1035 label must consist of lower case alphanumeric characters or '-'`);
+  });
+  // The server converts v1 into its internal form first: a part that every version has alike
+  // moves to the top level (spec.validation, spec.subresources, spec.additionalPrinterColumns;
+  // apis/apiextensions/v1/conversion.go), and its errors are reported there.
+  const perVersion = (key: string, get: (v: Record<string, unknown>) => unknown, top: string, check: (value: unknown, at: string, v: Record<string, unknown>) => void): void => {
+    const values = list.map(get);
+    if (values.length > 0 && values.every((x) => JSON.stringify(x) === JSON.stringify(values[0]))) check(values[0], top, list[0]!);
+    else list.forEach((v, i) => check(get(v), `spec.versions[${i}].${key}`, v));
+  };
+  const statusOf = (v: Record<string, unknown>): boolean => isObject(v.subresources) && v.subresources.status !== undefined;
+  perVersion("subresources", (v) => v.subresources, "spec.subresources", (sub, at) => isObject(sub) && out.push(...subresourceProblems(sub, at)));
+  perVersion("additionalPrinterColumns", (v) => v.additionalPrinterColumns, "spec.additionalPrinterColumns", (cols, at) => {
+    for (const [j, col] of (Array.isArray(cols) ? cols : []).entries()) out.push(...columnProblems(col, `${at}[${j}]`));
+  });
+  perVersion("schema", (v) => (isObject(v.schema) ? v.schema.openAPIV3Schema : undefined), "spec.validation", (schema, at, v) => {
+    if (!isObject(schema)) out.push(`${at.replace("spec.validation", "spec.versions[0].schema")}.openAPIV3Schema: Required value: schemas are required`);
+    else out.push(...schemaProblems(schema, `${at}.openAPIV3Schema`, statusOf(v)));
   });
   return out;
 }
@@ -76,7 +87,11 @@ export function schemaProblems(schema: CrdSchema, at: string, status = false): s
     if (extra.length > 0) out.push(`${at}: Invalid value: ${extra.join(", ")}: only ${[...ROOT_WITH_STATUS].join(", ")} fields are allowed at the root of the schema if the status subresource is enabled`);
   }
   if (schema.nullable === true) out.push(`${at}.nullable: Forbidden: nullable cannot be true at the root`);
-  if (schema.type !== "object") out.push(schema.type === undefined ? `${at}.type: Required value: must not be empty at the root` : `${at}.type: Invalid value: ${q(schema.type)}: must be object at the root`);
+  const free = schema["x-kubernetes-int-or-string"] === true || schema["x-kubernetes-preserve-unknown-fields"] === true;
+  if (schema.type === undefined && !free) out.push(`${at}.type: Required value: must not be empty at the root`);
+  else if (schema.type !== undefined && schema.type !== "object") out.push(`${at}.type: Invalid value: ${q(schema.type)}: must be object at the root`);
+  if (schema.additionalProperties !== undefined) out.push(`${at}.additionalProperties: Forbidden: must not be used at the root`);
+  if (hasKeyword(schema, "$schema")) out.push(`${at}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`);
   node(schema, at, { level: "root", meta: false, defaults: true }, out);
   return out;
 }
@@ -139,6 +154,7 @@ function node(s: CrdSchema, at: string, ctx: Context, out: string[]): void {
 
   if (s.default !== undefined) defaultProblems(s, at, ctx, out);
   listProblems(s, at, out);
+  completeness(s, s, at, at, out);
 
   for (const [key, child] of Object.entries(properties)) {
     const metaField = (ctx.level === "root" || embedded) && META_FIELDS.has(key);
@@ -167,6 +183,7 @@ function keywordProblems(s: CrdSchema, at: string, ctx: Context, out: string[]):
   if (s.additionalProperties !== undefined && isObject(s.properties) && Object.keys(s.properties).length > 0) {
     out.push(`${at}.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`);
   }
+  patternProblems(s, at, out);
   if (ctx.meta && s["x-kubernetes-embedded-resource"] === true) out.push(`${at}.x-kubernetes-embedded-resource: Forbidden: must not be used inside of resource meta`);
   if (ctx.defaults !== true && s.default !== undefined) out.push(`${at}.default: Forbidden: must not be set ${ctx.defaults}`);
   const mapType = s["x-kubernetes-map-type"];
@@ -185,7 +202,7 @@ function listProblems(s: CrdSchema, at: string, out: string[]): void {
     out.push(s.type === undefined ? `${at}.type: Required value: must be array if x-kubernetes-list-type is specified` : `${at}.type: Invalid value: ${q(s.type)}: must be array if x-kubernetes-list-type is specified`);
   } else if (listType === "set" && items !== undefined) {
     if (items.type === "array" && items["x-kubernetes-list-type"] !== undefined && items["x-kubernetes-list-type"] !== "atomic") out.push(`${at}.items.x-kubernetes-list-type: Invalid value: ${q(items["x-kubernetes-list-type"])}: must be atomic as item of a list with x-kubernetes-list-type=set`);
-    if (items.type === "object" && items["x-kubernetes-map-type"] !== "atomic") out.push(`${at}.items.x-kubernetes-map-type: Invalid value: "set": must be atomic as item of a list with x-kubernetes-list-type=set`);
+    if (items.type === "object" && items["x-kubernetes-map-type"] !== "atomic") out.push(`${at}.items.x-kubernetes-map-type: Invalid value: ${q(items["x-kubernetes-list-type"] ?? "null")}: must be atomic as item of a list with x-kubernetes-list-type=set`); // sic: the server prints the items' list type
   }
   if (listType !== undefined && listType !== "atomic" && listType !== "set" && listType !== "map") out.push(`${at}.x-kubernetes-list-type: Unsupported value: ${q(listType)}: supported values: "atomic", "set", "map"`);
   const keyList = Array.isArray(keys) ? (keys as string[]) : [];
@@ -199,11 +216,11 @@ function listProblems(s: CrdSchema, at: string, out: string[]): void {
   if (items.type !== "object") return void out.push(`${at}.items.type: Invalid value: ${q(items.type)}: must be object if parent array's x-kubernetes-list-type is map`);
   const props = isObject(items.properties) ? (items.properties as Record<string, CrdSchema>) : {};
   const required = new Set((items.required ?? []) as string[]);
-  if (new Set(keyList).size !== keyList.length) out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${JSON.stringify(keyList)}: must not contain duplicate entries`);
+  if (new Set(keyList).size !== keyList.length) out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${goStrings(keyList)}: must not contain duplicate entries`);
   for (const k of keyList) {
     const p = props[k];
     if (p === undefined) {
-      out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${JSON.stringify(keyList)}: entries must all be names of item properties`);
+      out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${goStrings(keyList)}: entries must all be names of item properties`);
       continue;
     }
     if (p.type === "array" || p.type === "object") out.push(`${at}.items.properties[${k}].type: Invalid value: "object": must be a scalar type if parent array's x-kubernetes-list-type is map`);
@@ -222,12 +239,13 @@ function nested(s: CrdSchema, at: string, level: Level, skipAnyOf: boolean, out:
     ["title", (v) => v !== undefined && v !== "", "must be empty to be structural"],
     ["description", (v) => v !== undefined && v !== "", "must be empty to be structural"],
     ["nullable", (v) => v === true, "must be false to be structural"],
-    ["x-kubernetes-preserve-unknown-fields", (v) => v !== undefined, "must be undefined to be structural"],
+    ["x-kubernetes-preserve-unknown-fields", (v) => v === true, "must be false to be structural"],
     ["x-kubernetes-embedded-resource", (v) => v === true, "must be false to be structural"],
     ["x-kubernetes-int-or-string", (v) => v === true, "must be false to be structural"],
     ["x-kubernetes-list-map-keys", (v) => Array.isArray(v) && v.length > 0, "must be empty to be structural"],
     ["x-kubernetes-list-type", (v) => v !== undefined, "must be undefined to be structural"],
     ["x-kubernetes-map-type", (v) => v !== undefined, "must be undefined to be structural"],
+    ["x-kubernetes-validations", (v) => Array.isArray(v) && v.length > 0, "must be empty to be structural"],
   ];
   for (const [key, bad, detail] of rules) if (bad(s[key])) out.push(`${at}.${key}: Forbidden: ${detail}`);
   if (level === "root" && isObject(s.properties) && Object.hasOwn(s.properties, "metadata")) out.push(`${at}.properties[metadata]: Forbidden: must not be specified in a nested context`);
@@ -241,11 +259,59 @@ function nested(s: CrdSchema, at: string, level: Level, skipAnyOf: boolean, out:
   if (isObject(s.properties)) for (const [k, p] of Object.entries(s.properties)) nested(p as CrdSchema, `${at}.properties[${k}]`, "field", false, out);
 }
 
+/**
+ * complete.go, validateStructuralCompleteness: every property or items a value validation
+ * names must exist in the structural part at the same place.
+ */
+function completeness(structural: CrdSchema, v: CrdSchema, sAt: string, vAt: string, out: string[]): void {
+  for (const junctor of ["allOf", "anyOf", "oneOf"] as const) {
+    const list = v[junctor];
+    if (Array.isArray(list)) list.forEach((b, i) => isObject(b) && completeNested(structural, b, sAt, `${vAt}.${junctor}[${i}]`, out));
+  }
+  if (isObject(v.not)) completeNested(structural, v.not, sAt, `${vAt}.not`, out);
+}
+
+function completeNested(structural: CrdSchema, v: CrdSchema, sAt: string, vAt: string, out: string[]): void {
+  const sProps = isObject(structural.properties) ? (structural.properties as Record<string, CrdSchema>) : {};
+  if (isObject(v.properties)) {
+    for (const [k, p] of Object.entries(v.properties)) {
+      const sub = sProps[k];
+      if (sub === undefined && structural["x-kubernetes-preserve-unknown-fields"] !== true && !isObject(structural.additionalProperties)) out.push(`${sAt}.properties[${k}]: Required value: because it is defined in ${vAt}.properties[${k}]`);
+      else if (sub !== undefined && isObject(p)) completeNested(sub, p, `${sAt}.properties[${k}]`, `${vAt}.properties[${k}]`, out);
+    }
+  }
+  if (isObject(v.items)) {
+    if (!isObject(structural.items)) out.push(`${sAt}.items: Required value: because it is defined in ${vAt}.items`);
+    else completeNested(structural.items, v.items, `${sAt}.items`, `${vAt}.items`, out);
+  }
+  completeness(structural, v, sAt, vAt, out);
+}
+
+/** Patterns are Go RE2 expressions: no lookaround, no backreferences (validation.go, regexp.Compile). */
+function patternProblems(s: CrdSchema, at: string, out: string[]): void {
+  if (typeof s.pattern !== "string") return;
+  let valid = !/\\[1-9]|\(\?(=|!|<=|<!)/.test(s.pattern);
+  try {
+    new RegExp(s.pattern, "u");
+  } catch {
+    valid = false;
+  }
+  if (!valid) out.push(`${at}.pattern: Invalid value: ${q(s.pattern)}: must be a valid regular expression, but isn't`);
+}
+
+function hasKeyword(node: unknown, key: string): boolean {
+  if (Array.isArray(node)) return node.some((n) => hasKeyword(n, key));
+  if (!isObject(node)) return false;
+  return Object.hasOwn(node, key) || Object.entries(node).some(([k, v]) => k !== "enum" && k !== "default" && k !== "example" && hasKeyword(v, key));
+}
+
 /** defaulting/validation.go: a default is pruned of nothing and valid under its own schema; never null unless nullable. */
 function defaultProblems(s: CrdSchema, at: string, ctx: Context, out: string[]): void {
   if (ctx.defaults !== true) return;
   if (s.default === null && s.nullable !== true) return void out.push(`${at}.default: Invalid value: null: must not be null for non-nullable schema`);
-  for (const p of valueProblems(s.default, s, "", { partial: false })) out.push(`${at}.default${p.startsWith("<root>") ? p.slice("<root>".length) : `.${p}`}`);
+  const problems = valueProblems(s.default, s, "", { partial: false });
+  if (problems.some((p) => p.endsWith(PRUNED))) return void out.push(`${at}.default: Invalid value: ${q(s.default)}: must not have unknown fields`);
+  for (const p of problems) out.push(`${at}.default${p.startsWith("<root>") ? p.slice("<root>".length) : `.${p}`}`);
 }
 
 /**
@@ -320,6 +386,11 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A Go `[]string` as `%#v` prints it. */
+function goStrings(list: readonly string[]): string {
+  return `[]string{${list.map((k) => JSON.stringify(k)).join(", ")}}`;
+}
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";

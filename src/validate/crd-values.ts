@@ -31,6 +31,9 @@ export function valueProblems(value: unknown, schema: CrdSchema, at = "", option
 
 const META_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
 
+/** The end of the message for a field the server prunes. */
+export const PRUNED = "unknown field, pruned by the API server";
+
 function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: boolean, options: ValueOptions, out: string[]): void {
   const where = at === "" ? "<root>" : at;
   if (value === null) {
@@ -69,7 +72,7 @@ function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: bool
     if (resourceRoot && key === "metadata") continue;
     const sub = Object.hasOwn(properties, key) ? properties[key] : additional;
     if (sub !== undefined) visit(v, sub, child, sub["x-kubernetes-embedded-resource"] === true, options, out);
-    else if (!preserve && !(resourceRoot && META_FIELDS.has(key))) out.push(`${child}: unknown field, pruned by the API server`);
+    else if (!preserve && !(resourceRoot && META_FIELDS.has(key))) out.push(`${child}: ${PRUNED}`);
   }
   if (options.partial !== true) {
     for (const r of (schema.required ?? []) as string[]) if (!Object.hasOwn(value, r)) out.push(`${at === "" ? r : `${at}.${r}`}: required`);
