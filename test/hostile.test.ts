@@ -87,8 +87,8 @@ describe("hostile input", () => {
     try {
       const r = await run(["render"], dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("overlays/host/configmap_kubesphere-system_kubesphere-config.yaml:18:1 the rendered file would hold an AWS access key id in clear");
-      expect(r.stderr).toContain("overlays/member-1/configmap_kubesphere-system_kubesphere-config.yaml:19:1 the rendered file would hold a value for secret_key in clear");
+      expect(r.stderr).toContain("overlays/host/configmap_kubesphere-system_kubesphere-config.yaml:19:1 the rendered file would hold an AWS access key id in clear");
+      expect(r.stderr).toContain("overlays/member-1/configmap_kubesphere-system_kubesphere-config.yaml:20:1 the rendered file would hold a value for secret_key in clear");
       expect(r.stderr).not.toContain("wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY");
       // Overlays are written into a new tree as they are rendered: none of it may stay behind.
       expect(readdirSync(dir).sort()).toEqual(["clusters", "kubesphere"]);

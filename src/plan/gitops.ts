@@ -17,7 +17,11 @@ export function applicationSet(fleet: ResolvedFleet, clusters: readonly Resolved
     destinationName: "name" in c.destination ? c.destination.name : "",
   }));
   const syncPolicy: Record<string, unknown> = {
-    syncOptions: ["CreateNamespace=false", ...(argo.serverSideApply ? ["ServerSideApply=true"] : [])],
+    // ClientSideApplyMigration=false: Argo CD 3.1 and later would otherwise move the fields
+    // ks-installer's `kubectl apply` owns to itself before applying the partial objects (3.1 to
+    // 3.3.1 by a client-side apply of the partial manifest), and so delete them. Only read at
+    // the Application level (argo-cd controller/sync.go); older versions ignore it.
+    syncOptions: ["ClientSideApplyMigration=false", "CreateNamespace=false", ...(argo.serverSideApply ? ["ServerSideApply=true"] : [])],
     ...(argo.automated ? { automated: { prune: argo.prune, selfHeal: argo.selfHeal } } : {}),
   };
   return {

@@ -57,11 +57,27 @@ export function withWave(wave: string, annotations: Record<string, string> = {})
 /**
  * Objects that exist in the cluster and that the fleet only patches (the Prometheus
  * `k8s`, ks-installer's ClusterConfiguration, kubesphere-config): server-side applied as
- * partial objects, and never pruned or deleted by Argo CD or Flux.
+ * partial objects, and never pruned or deleted by Argo CD or Flux. Each annotation is
+ * there for an engine behaviour read in its code (README, "Objects the fleet patches"):
+ *
+ * - `last-applied-configuration: {}`: ks-installer created these objects with `kubectl
+ *   apply`, so `kubectl-client-side-apply` owns every field and the annotation. After a
+ *   server-side apply, kubectl (k8s.io/kubectl >= 0.26, vendored by Argo CD 2.10 and later:
+ *   apply.go, migrateToSSAIfNecessary) hands all fields of the Update managers that own this
+ *   annotation to the applier and applies again, which deletes every field the partial
+ *   object lacks. Setting the annotation (forced, as Argo CD and Flux always apply) takes it
+ *   from those managers, so none is found and nothing is migrated. `{}` is what kubectl's
+ *   three-way merge reads as "nothing applied before", so a later `kubectl apply` by
+ *   ks-installer or a person deletes nothing either.
+ * - Flux: `ssa: merge` keeps the object out of the kustomize-controller's clean-up of
+ *   `kubectl` managers (the same migration); written in lower case, the only spelling
+ *   kustomize-controller v1.0 matches (v1.1 and later compare case-insensitively).
  */
+export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 export const PARTIAL_OBJECT_ANNOTATIONS: Readonly<Record<string, string>> = {
   "argocd.argoproj.io/sync-options": "ServerSideApply=true,Validate=false,Prune=false,Delete=false",
-  "kustomize.toolkit.fluxcd.io/ssa": "Merge",
+  [LAST_APPLIED]: "{}",
+  "kustomize.toolkit.fluxcd.io/ssa": "merge",
   "kustomize.toolkit.fluxcd.io/prune": "disabled",
 };
 
