@@ -78,8 +78,8 @@ export async function renderFleetInto(options: PipelineOptions, onFiles: (files:
   const gitops = overlays.length - plan.clusters.length;
   overlays.forEach((overlay, i) => {
     if (options.skipOutputValidation !== true) validateOverlay(overlay);
+    leaked.push(...scanForCredentials(overlay));
     const files = emitOverlay(overlay);
-    leaked.push(...scanForCredentials(files));
     onFiles(files);
     // The GitOps overlays come first (they list every cluster), then one per cluster.
     if (i >= gitops) options.progress?.("rendering clusters", i + 1 - gitops, plan.clusters.length);

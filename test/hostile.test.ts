@@ -87,14 +87,56 @@ describe("hostile input", () => {
     try {
       const r = await run(["render"], dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("overlays/host/configmap_kubesphere-system_kubesphere-config.yaml:19:1 the rendered file would hold an AWS access key id in clear");
-      expect(r.stderr).toContain("overlays/member-1/configmap_kubesphere-system_kubesphere-config.yaml:20:1 the rendered file would hold a value for secret_key in clear");
+      expect(r.stderr).toContain('overlays/host/configmap_kubesphere-system_kubesphere-config.yaml data["kubesphere.yaml"]: the rendered file would hold an AWS access key id in clear (line 5 of the embedded text)');
+      expect(r.stderr).toContain('overlays/member-1/configmap_kubesphere-system_kubesphere-config.yaml data["kubesphere.yaml"]: the rendered file would hold a value for secret_key in clear (line 6 of the embedded text)');
       expect(r.stderr).not.toContain("wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY");
       // Overlays are written into a new tree as they are rendered: none of it may stay behind.
       expect(readdirSync(dir).sort()).toEqual(["clusters", "kubesphere"]);
     } finally {
       cleanup();
     }
+  });
+});
+
+describe("credentials in clear, whatever the quoting", () => {
+  const withBase = (base: string) => {
+    const files = exampleFleet();
+    files["clusters/fleet.yaml"] += "  kubesphere:\n    strategy: configMap\n    base: ../kubesphere/kubesphere.yaml\n";
+    files["kubesphere/kubesphere.yaml"] = base;
+    return files;
+  };
+
+  // A comment line with a trailing space makes the emitter write kubesphere.yaml as one
+  // double-quoted line, where "\n  secret_key: …" once hid the key from a line-based scan.
+  for (const [name, base, what] of [
+    ["a trailing space forces a double-quoted scalar", "# ks-apiserver config \nmonitoring:\n  endpoint: x\ns3:\n  secret_key: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n", "a value for secret_key in clear (line 5 of the embedded text)"],
+    ["an access key id after an escaped newline", "# x \nmonitoring:\n  endpoint: x\nkey: AKIAIOSFODNN7EXAMPLE\n", "an AWS access key id in clear (line 4 of the embedded text)"],
+    ["a password", "monitoring:\n  endpoint: x\nredis:\n  password: hunter2hunter2\n", "a value for password in clear (line 4 of the embedded text)"],
+    ["a token, JSON style", "monitoring:\n  endpoint: x\nextra: |\n  {\"token\": \"abc123abc123\",\n   \"name\": \"x\"}\n", "a value for token in clear"],
+  ] as const) {
+    it(`is refused in a rendered ConfigMap: ${name}`, async () => {
+      const { dir, cleanup } = testdir(withBase(base));
+      try {
+        const r = await run(["render"], dir);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain(`overlays/host/configmap_kubesphere-system_kubesphere-config.yaml data["kubesphere.yaml"]: the rendered file would hold ${what}`);
+        expect(r.stderr).not.toMatch(/wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY|hunter2|abc123/);
+        expect(readdirSync(dir).sort()).toEqual(["clusters", "kubesphere"]);
+      } finally {
+        cleanup();
+      }
+    });
+  }
+
+  it("the input check and the output scan know the same keys", async () => {
+    const { findCredentials } = await import("../src/validate/credentials.js");
+    for (const key of ["password", "token", "secret_key", "secretAccessKey", "SAS_TOKEN", "client-secret"]) {
+      expect(findCredentials({ [key]: "x1" }).map((f) => f.what), key).toEqual([`a value for ${key}`]);
+      expect(findCredentials({ file: `a: b\n${key}: x1\n` }).map((f) => f.line), key).toEqual([2]);
+    }
+    // Names of credentials and templates of them are not credentials.
+    expect(findCredentials({ secretKey: "access_key", secret_key: '{{ index . "secret_key" | toJson }}', token: "", password: "ENC[AES256_GCM,data:x]" })).toEqual([]);
+    expect(findCredentials({ t: 'config:\n  secret_key: {{ index . "secret_key" | toJson }}\n  access_key: ""\n' })).toEqual([]);
   });
 });
 
