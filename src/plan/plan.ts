@@ -30,7 +30,7 @@ export function planFleet(fleet: ResolvedFleet, assets: Assets): Plan {
     argocd: argo === null ? null : { object: argo, sources: everyFile },
     flux: all.flatMap((c) => {
       const k = fluxKustomization(fleet, c, `${fleet.flux?.path ?? "./overlays"}/${c.name}`, usesSops && c.role === "host");
-      return k === null ? [] : [{ cluster: c.name, object: { object: k, sources: [fleet.fleetFile, c.file] } }];
+      return k === null ? [] : [{ cluster: c.name, object: { object: k, sources: inputsOf(fleet, c) } }];
     }),
   };
 }
@@ -39,9 +39,17 @@ function planned(objects: readonly K8sObject[], sources: readonly string[]): Pla
   return objects.map((object) => ({ object, sources }));
 }
 
+/**
+ * The files a cluster's own objects are rendered from: the fleet, the cluster, and for a
+ * member the host too, since every template can read `host` (the gateway URL usually does).
+ */
+function inputsOf(fleet: ResolvedFleet, c: ResolvedCluster): string[] {
+  return c.role === "host" ? [fleet.fleetFile, c.file] : [fleet.fleetFile, fleet.host.file, c.file];
+}
+
 /** What every cluster gets: the Prometheus patch, and in central mode the ks-apiserver endpoint. */
 function commonObjects(fleet: ResolvedFleet, c: ResolvedCluster, assets: Assets): PlannedObject[] {
-  const own = [fleet.fleetFile, c.file];
+  const own = inputsOf(fleet, c);
   const out = planned([prometheusPatch(fleet.mode, c)], own);
   if (fleet.mode === "central") {
     const base = c.kubesphere.base;
@@ -53,7 +61,7 @@ function commonObjects(fleet: ResolvedFleet, c: ResolvedCluster, assets: Assets)
 
 function memberObjects(fleet: ResolvedFleet, c: ResolvedCluster, assets: Assets): PlannedObject[] {
   const out = commonObjects(fleet, c, assets);
-  if (fleet.mode === "scattered") out.push(...planned(sidecarExposure(c), [fleet.fleetFile, c.file]));
+  if (fleet.mode === "scattered") out.push(...planned(sidecarExposure(c), inputsOf(fleet, c)));
   return out;
 }
 

@@ -62,6 +62,7 @@ export function resolveFleet(valid: ValidFleet): Result<ResolvedFleet> {
   issues.push(...templateProblems.issues());
   const argocd = resolveArgo(gitopsSettings.argocd, fleetSrc, issues);
   const flux = gitopsSettings.flux.enabled === false ? null : (gitopsSettings.flux as FluxSettings);
+  issues.push(...gitopsNameProblems(valid, argocd !== null, flux !== null));
 
   return resultOf(
     {
@@ -77,6 +78,21 @@ export function resolveFleet(valid: ValidFleet): Result<ResolvedFleet> {
     },
     issues,
   );
+}
+
+/** Argo CD's instance label and Flux's name label hold the Application's and Kustomization's name: 63 characters at most. */
+const LABEL_VALUE_MAX = 63;
+
+/** `<fleet>-<cluster>` names an Application and a Kustomization; both engines copy it into a label value. */
+function gitopsNameProblems(valid: ValidFleet, argocd: boolean, flux: boolean): Issue[] {
+  if (!argocd && !flux) return [];
+  const fleet = valid.fleet.value.metadata.name;
+  const kinds = [argocd ? "Argo CD Application (label app.kubernetes.io/instance)" : "", flux ? "Flux Kustomization (label kustomize.toolkit.fluxcd.io/name)" : ""].filter((k) => k !== "").join(" and ");
+  return valid.clusters.flatMap((doc) => {
+    const name = `${fleet}-${doc.value.metadata.name}`;
+    if (name.length <= LABEL_VALUE_MAX) return [];
+    return [issueAt(doc.src, ["metadata", "name"], "invalid-name", `"${name}" (${name.length} characters) names its ${kinds}, and each engine puts that name into a label value, which holds at most ${LABEL_VALUE_MAX} characters: shorten the cluster's name or the fleet's (${fleet.length} characters)`)];
+  });
 }
 
 function clusterData(c: Cluster): TemplateData {
