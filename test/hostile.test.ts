@@ -3,6 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleFleet, readTreeSync, run, testdir } from "./helpers/cli.js";
 
+/** What every kubesphere.yaml base must hold besides the lines a test is about (validate/assets.ts). */
+const BASE_REST = "authentication:\n  jwtSecret: test-jwt-secret\nmulticluster:\n  enable: true\n";
+
 /**
  * Hostile inputs that cannot live as files in test/corpus (links, binary and huge files):
  * each is refused with a clear, positioned error, exit 1, no stack trace, and a previously
@@ -82,7 +85,7 @@ describe("hostile input", () => {
   it("a credential that reaches the output any other way is caught before anything is written", async () => {
     const files = exampleFleet();
     files["clusters/fleet.yaml"] += "  kubesphere:\n    strategy: configMap\n    base: ../kubesphere/kubesphere.yaml\n";
-    files["kubesphere/kubesphere.yaml"] = "monitoring:\n  endpoint: x\ns3:\n  endpoint: s3.example.com\n  accessKeyID: AKIAIOSFODNN7EXAMPLE\n  secret_key: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n";
+    files["kubesphere/kubesphere.yaml"] = `monitoring:\n  endpoint: x\ns3:\n  endpoint: s3.example.com\n  accessKeyID: AKIAIOSFODNN7EXAMPLE\n  secret_key: wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n${BASE_REST}`;
     const { dir, cleanup } = testdir(files);
     try {
       const r = await run(["render"], dir);
@@ -102,7 +105,7 @@ describe("credentials in clear, whatever the quoting", () => {
   const withBase = (base: string) => {
     const files = exampleFleet();
     files["clusters/fleet.yaml"] += "  kubesphere:\n    strategy: configMap\n    base: ../kubesphere/kubesphere.yaml\n";
-    files["kubesphere/kubesphere.yaml"] = base;
+    files["kubesphere/kubesphere.yaml"] = base + BASE_REST;
     return files;
   };
 

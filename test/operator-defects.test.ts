@@ -45,6 +45,42 @@ describe("operator defects", () => {
     }
   });
 
+  it("a data volume the operator's quoted data directory never uses (--tsdb.path=\"/thanos\", --data-dir=\"/thanos\")", async () => {
+    const files = exampleFleet();
+    files["clusters/fleet.yaml"] = files["clusters/fleet.yaml"]!.replace(
+      "    objectStorage:\n",
+      [
+        "    store:",
+        "      spec:",
+        "        thanos:",
+        "          storeGateway:",
+        "            dataVolume:",
+        "              emptyDir: {}",
+        "    ingestors:",
+        "    - name: softs",
+        "      spec:",
+        "        dataVolume:",
+        "          emptyDir: {}",
+        "    objectStorage:",
+        "",
+      ].join("\n"),
+    );
+    const { dir, cleanup } = testdir(files);
+    try {
+      const r = await run(["render"], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        [
+          `clusters/fleet.yaml:27:15 spec.central.store.spec.thanos.storeGateway.dataVolume: warning has no effect at this operator revision: Thanos Store gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
+          `clusters/fleet.yaml:32:11 spec.central.ingestors[0].spec.dataVolume: warning has no effect at this operator revision: Thanos Receive gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
+          "",
+        ].join("\n"),
+      );
+    } finally {
+      cleanup();
+    }
+  });
+
   it("fail the run with --strict, and nothing is written", async () => {
     const { dir, cleanup } = testdir(fleetWithDefects());
     try {

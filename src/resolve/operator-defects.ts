@@ -35,7 +35,12 @@ export function serviceDefects(spec: ServiceSpec): Defect[] {
 
 export function storeDefects(spec: StoreSpec): Defect[] {
   const compact = spec.thanos?.compact;
-  const out: Defect[] = [...logSettings(spec.thanos?.storeGateway, ["thanos", "storeGateway"], "Thanos Store"), ...logSettings(compact, ["thanos", "compact"], "Thanos Compact")];
+  const out: Defect[] = [
+    ...logSettings(spec.thanos?.storeGateway, ["thanos", "storeGateway"], "Thanos Store"),
+    ...logSettings(compact, ["thanos", "compact"], "Thanos Compact"),
+    ...dataVolumeSetting(spec.thanos?.storeGateway, ["thanos", "storeGateway"], "Thanos Store"),
+    ...dataVolumeSetting(compact, ["thanos", "compact"], "Thanos Compact"),
+  ];
   if (compact?.downsamplingDisable !== undefined) {
     out.push({
       path: ["thanos", "compact", "downsamplingDisable"],
@@ -51,6 +56,21 @@ export function storeDefects(spec: StoreSpec): Defect[] {
   return out;
 }
 
+/**
+ * The data directory is passed with literal quotes (`--tsdb.path="/thanos"`,
+ * `--data-dir="/thanos"`: receive_ingestor/statefulset.go, storegateway/ and compact/ at
+ * fdb79a7, unchanged at 5ddb346; fixed upstream in 3f88d72): with no shell to remove them,
+ * Thanos writes to a relative directory named `"` inside the container, never onto the
+ * volume mounted at /thanos.
+ */
+function dataVolumeSetting(component: { dataVolume?: unknown } | undefined, at: DocPath, what: string): Defect[] {
+  if (component?.dataVolume === undefined) return [];
+  return [{
+    path: [...at, "dataVolume"],
+    message: `has no effect at this operator revision: ${what} gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
+  }];
+}
+
 export function ingestorDefects(spec: IngestorSpec): Defect[] {
-  return logSettings(spec, [], "Thanos Receive");
+  return [...logSettings(spec, [], "Thanos Receive"), ...dataVolumeSetting(spec, [], "Thanos Receive")];
 }

@@ -3,7 +3,7 @@ import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
 import { duplicateKeys } from "../load/parse.js";
 import { secretNamespaces } from "../plan/central.js";
 import type { K8sObject } from "../plan/objects.js";
-import type { Asset, ResolvedFleet } from "../resolve/model.js";
+import type { Asset, ResolvedCluster, ResolvedFleet } from "../resolve/model.js";
 
 /** The fleet's referenced files, checked, in the form the planner uses them. */
 export interface Assets {
@@ -42,8 +42,11 @@ export function checkAssets(fleet: ResolvedFleet, texts: ReadonlyMap<string, str
     done.add(asset.path);
     const at: At = (line, col, message) => ({ code: "invalid-asset", severity: "error", file: asset.display, line, col, message });
     if (kind === "base") {
-      const doc = checkBase(text, at, issues);
-      if (doc !== undefined) bases.set(asset.path, doc);
+      const base = checkBase(text, at, issues);
+      if (base === undefined) continue;
+      bases.set(asset.path, base.doc);
+      const users = [fleet.host, ...fleet.members].filter((c) => c.kubesphere.base?.path === asset.path);
+      issues.push(...roleProblems(base.doc, base.lc, users, at));
     } else {
       for (const [ns, secret] of checkSecretFile(fleet, text, at, issues)) secrets.set(`${asset.path}\0${ns}`, secret);
     }
@@ -75,7 +78,7 @@ function yamlProblem(doc: Document, lc: LineCounter): { line: number; col: numbe
 }
 
 /** A kubesphere.yaml base: one YAML mapping whose `monitoring`, if any, is a mapping too. */
-function checkBase(text: string, at: At, issues: Issue[]): Document | undefined {
+function checkBase(text: string, at: At, issues: Issue[]): { doc: Document; lc: LineCounter } | undefined {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   const problem = yamlProblem(doc, lc);
@@ -93,7 +96,34 @@ function checkBase(text: string, at: At, issues: Issue[]): Document | undefined 
     issues.push(at(p.line, p.col, "monitoring must be a mapping (it gets monitoring.endpoint)"));
     return undefined;
   }
-  return doc;
+  // kubesphere-config is applied whole: what the base leaves out, ks-apiserver loses.
+  const jwt = doc.getIn(["authentication", "jwtSecret"]);
+  if (typeof jwt !== "string" || jwt === "") {
+    const p = lc.linePos(nodeOffset(doc, ["authentication", "jwtSecret"]) ?? nodeOffset(doc, ["authentication"]) ?? 0);
+    issues.push(at(p.line, p.col, `${jwt === undefined ? "has no" : "has an empty"} authentication.jwtSecret: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and without the cluster's own JWT secret every KubeSphere login token stops working; ${FROM_LIVE}`));
+  }
+  if (!isMap(doc.get("multicluster", true))) {
+    issues.push(at(1, 1, `has no multicluster section: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and a cluster without it leaves its host or member role; ${FROM_LIVE}`));
+  }
+  return { doc, lc };
+}
+
+const FROM_LIVE = "take the base from the live cluster: kubectl -n kubesphere-system get configmap kubesphere-config -o jsonpath='{.data.kubesphere\\.yaml}'";
+
+function nodeOffset(doc: Document, path: readonly string[]): number | undefined {
+  const node = doc.getIn(path, true) as { range?: [number] } | undefined;
+  return node?.range?.[0];
+}
+
+/** A base says which role its cluster has in KubeSphere's multi-cluster setup: it must be the role of every cluster that uses it. */
+function roleProblems(doc: Document, lc: LineCounter, users: readonly ResolvedCluster[], at: At): Issue[] {
+  const role = doc.getIn(["multicluster", "clusterRole"]);
+  if (typeof role !== "string") return [];
+  const wrong = users.filter((c) => c.role !== role);
+  if (wrong.length === 0) return [];
+  const p = lc.linePos(nodeOffset(doc, ["multicluster", "clusterRole"]) ?? 0);
+  const names = wrong.map((c) => `${c.name} (${c.role})`).join(", ");
+  return [at(p.line, p.col, `multicluster.clusterRole is ${JSON.stringify(role)}, but this base is used by ${names}: give each role a base of its own, for example the host's with spec.overrides.kubesphere.base in its Cluster`)];
 }
 
 /** A sealed or SOPS Secret file: one document per namespace that needs the Secret, each really encrypted. */

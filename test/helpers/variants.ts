@@ -14,24 +14,33 @@ export const VARIANTS: Record<string, { golden: string; edit: (files: Record<str
   },
   "central-configmap": {
     golden: path.join(REPO, "test", "golden", "central-configmap"),
+    // A base per role, as ks-apiserver's kubesphere.yaml differs between host and members.
     edit: (f) => ({
       ...f,
-      "clusters/fleet.yaml": `${f["clusters/fleet.yaml"]!}  kubesphere:\n    strategy: configMap\n    base: ../kubesphere/kubesphere.yaml\n`,
-      "kubesphere/kubesphere.yaml": [
-        "# ks-apiserver configuration, as KubeSphere 3.3 ships it (abridged)",
-        "authentication:",
-        "  authenticateRateLimiterMaxTries: 10",
-        "  jwtSecret: \"\"",
-        "monitoring:",
-        "  endpoint: http://prometheus-operated.kubesphere-monitoring-system.svc:9090",
-        "  enableGPUMonitoring: false",
-        "multicluster:",
-        "  clusterRole: host",
-        "",
-      ].join("\n"),
+      "clusters/fleet.yaml": `${f["clusters/fleet.yaml"]!}  kubesphere:\n    strategy: configMap\n    base: ../kubesphere/member.yaml\n`,
+      "clusters/host.yaml": `${f["clusters/host.yaml"]!}  overrides:\n    kubesphere:\n      base: ../kubesphere/host.yaml\n`,
+      "kubesphere/host.yaml": kubesphereYaml("host"),
+      "kubesphere/member.yaml": kubesphereYaml("member"),
     }),
   },
 };
+
+/** ks-apiserver's configuration as KubeSphere 3.3 ships it, abridged. */
+function kubesphereYaml(role: "host" | "member"): string {
+  return [
+    "# ks-apiserver configuration, as KubeSphere 3.3 ships it (abridged)",
+    "authentication:",
+    "  authenticateRateLimiterMaxTries: 10",
+    "  jwtSecret: \"example-jwt-secret-of-this-cluster\"",
+    "monitoring:",
+    "  endpoint: http://prometheus-operated.kubesphere-monitoring-system.svc:9090",
+    "  enableGPUMonitoring: false",
+    "multicluster:",
+    "  enable: true",
+    `  clusterRole: ${role}`,
+    "",
+  ].join("\n");
+}
 
 /** Renders a variant of the example fleet into a temporary directory and returns that directory. */
 export async function renderVariant(name: string): Promise<{ dir: string; out: string; cleanup: () => void }> {

@@ -165,7 +165,7 @@ export interface Scattered {
   service?: {
     name?: PaodinName;
     /**
-     * `spec` of the Service, as in the operator's CRD. `thanos.query.stores` gets one more entry listing every cluster's sidecar.
+     * `spec` of the Service, as in the operator's CRD; merged key by key over the default. `thanos.query.stores` gets one more entry listing every cluster's sidecar. The default de-duplicates the two Prometheus replicas KubeSphere runs in every cluster (their series differ only in `prometheus_replica`).
      */
     spec?: NonNullable<import("../monitoring.paodin.io/service_v1alpha1.js").Service["spec"]>;
   };
