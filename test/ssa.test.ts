@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHARED } from "./helpers/cli.js";
+import { removeGoPrograms } from "./helpers/go.js";
 import { buildSsa, goAvailable, serverSideApply, type SsaCase, type SsaResult } from "./helpers/ssa.js";
 import { renderVariant, VARIANTS } from "./helpers/variants.js";
 
@@ -342,6 +343,7 @@ describe.skipIf((!HAVE_GO && !process.env.CI) || !HAVE_REFERENCE)(TITLE, () => {
 
   afterAll(() => {
     rendered.forEach((r) => r.cleanup());
+    removeGoPrograms();
     if (kept.size > 0) console.info(`server-side apply: live leaves kept\n${[...kept].map(([k, v]) => `  ${k}: ${[...v].join(", ")}`).join("\n")}`);
   });
 

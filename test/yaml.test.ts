@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { toYaml } from "../src/emit/yaml.js";
+import { goYamlDataArb, TRICKY_STRINGS } from "./helpers/go.js";
 
 /** Plain data as the renderer produces it. */
 const scalarArb = fc.oneof(
@@ -28,18 +29,55 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+function readsBack(value: unknown): void {
+  const text = toYaml(value);
+  for (const version of ["1.1", "1.2"] as const) {
+    const back = parse(text, { version, uniqueKeys: false, schema: version === "1.1" ? "yaml-1.1" : "core" });
+    if (canonical(back) !== canonical(value)) throw new Error(`YAML ${version} reads back ${JSON.stringify(back)} from\n${text}`);
+  }
+}
+
 describe("toYaml", () => {
   it("reads back as the same data in YAML 1.1 and 1.2", () => {
-    fc.assert(
-      fc.property(dataArb, (value) => {
-        const text = toYaml(value);
-        for (const version of ["1.1", "1.2"] as const) {
-          const back = parse(text, { version, uniqueKeys: false, schema: version === "1.1" ? "yaml-1.1" : "core" });
-          if (canonical(back) !== canonical(value)) throw new Error(`YAML ${version} reads back ${JSON.stringify(back)} from\n${text}`);
-        }
-      }),
-      { numRuns: 3000 },
+    fc.assert(fc.property(dataArb, readsBack), { numRuns: 3000 });
+  });
+
+  it("reads back what Go's readers treat specially (test/go-yaml.test.ts) in YAML 1.1 and 1.2 too", () => {
+    for (const s of TRICKY_STRINGS) readsBack({ [s]: [s, { [s]: s }] });
+    for (const n of [1023, 1024, 1025]) readsBack({ ["k".repeat(n)]: { ["é".repeat(n)]: ["x\ny"] } });
+    fc.assert(fc.property(goYamlDataArb, readsBack), { numRuns: 2000 });
+  });
+
+  it("quotes what Go reads as something else, escapes what it refuses raw", () => {
+    // Numbers to yaml.v2/v3 (resolve.go strips every `_`, strconv takes upper-case prefixes), YAML 1.1 words, document markers.
+    for (const s of ["0X1F", "0B11", "0O17", "-0X1F", "1e_5", "-_9_0", "0o755", "0755", ".5", "+.inf", "1:20", "0b-1", "y", "N", "Off", "<<", "--- x", "...", "2024-01-31"]) {
+      expect(toYaml({ k: s })).toBe(`k: ${JSON.stringify(s)}\n`);
+    }
+    expect(toYaml({ "--- x": 1, "... y": 2 })).toBe('"--- x": 1\n"... y": 2\n');
+    // readerc.go refuses these raw even in double quotes; U+0085, U+2028, U+2029 are YAML 1.1 line breaks.
+    expect(toYaml({ k: "a\u007fb\u0085c\u009f\u2028\u2029\ufeff\ufffe\uffff\u0000\u001b" })).toBe('k: "a\\u007fb\\u0085c\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff\\u0000\\u001b"\n');
+    expect(toYaml({ k: "x\ny\u007f" })).toBe('k: "x\\ny\\u007f"\n');
+    // Plain names stay plain.
+    expect(toYaml({ k: ["member-1", "https://10.0.1.10:6443", "10.0.1.10", "v0.31.0", "30s", "1.2.3", "a_b", "--a"] })).toBe(
+      "k:\n- member-1\n- https://10.0.1.10:6443\n- 10.0.1.10\n- v0.31.0\n- 30s\n- 1.2.3\n- a_b\n- --a\n",
     );
+  });
+
+  it("writes a key over 1,024 characters as an explicit key (Go refuses a longer implicit one)", () => {
+    const long = "k".repeat(1025);
+    expect(toYaml({ [long]: 1, ["k".repeat(1024)]: [1] })).toBe(`${"k".repeat(1024)}:\n- 1\n? ${long}\n: 1\n`);
+    expect(toYaml({ a: [{ [long]: { b: 1 } }] })).toBe(`a:\n- ? ${long}\n  :\n    b: 1\n`);
+  });
+
+  it("indents a top-level literal block (to Go one at column 0 is empty, and its text an error)", () => {
+    expect(toYaml("a\nb\n")).toBe("|\n  a\n  b\n");
+  });
+
+  it("refuses lone surrogates, which UTF-8 cannot encode", () => {
+    expect(() => toYaml({ k: "a\ud800b" })).toThrow(/lone surrogate \(U\+D800 at index 1\)/);
+    expect(() => toYaml({ "\udc00": 1 })).toThrow(/lone surrogate/);
+    expect(() => toYaml(["x\n\udfff"])).toThrow(/lone surrogate/);
+    expect(toYaml({ k: "😀" })).toBe('k: "😀"\n');
   });
 
   it("orders keys by UTF-16 code units at every level, whatever order they were set in", () => {

@@ -2,13 +2,19 @@
  * The one place that turns data into YAML text, so every rendered byte follows the same
  * rules: keys sorted (apiVersion, kind, metadata first at the top), two-space indentation,
  * lists flush with their key (as kubectl prints them), no line folding, multi-line strings
- * as literal blocks, and every string that a YAML 1.1 reader (go-yaml v2, behind kubectl)
- * or a YAML 1.2 reader could take for something else quoted.
+ * as literal blocks, and every string that a reader could take for something else quoted.
+ *
+ * The readers that matter are Go's: kubectl and Argo CD read YAML through sigs.k8s.io/yaml
+ * over gopkg.in/yaml.v2 (YAML 1.1 words: `yes`, `on`, `y`), kustomize through
+ * gopkg.in/yaml.v3. The rules below follow their resolve.go (what a plain scalar means),
+ * readerc.go (which characters may appear raw at all) and scannerc.go (escapes, the 1,024
+ * character limit of implicit keys); the `yaml` package, in YAML 1.1 and 1.2, must read the
+ * output back too. test/go-yaml.test.ts checks both Go readers, test/yaml.test.ts the
+ * `yaml` package.
  *
  * A small emitter of our own rather than the `yaml` package's stringify: a large fleet
  * renders tens of thousands of objects, and this is an order of magnitude faster. It only
- * handles what a renderer produces (plain data); the `yaml` package reads every output back
- * in the tests, in both YAML versions.
+ * handles what a renderer produces (plain data).
  */
 
 const TOP_KEYS = ["apiVersion", "kind", "metadata"];
@@ -25,7 +31,11 @@ export function toYaml(value: unknown, prefix = ""): string {
   } else if (Array.isArray(value)) {
     if (value.length === 0) out.push("[]\n");
     else sequence(value, "", "", out);
-  } else out.push(scalar(value, ""), "\n");
+  } else {
+    // Indented even at the top: Go's scanner gives a block scalar at least one space of
+    // indentation (scannerc.go), so one at column 0 would be empty and its text an error.
+    out.push(scalar(value, deeper("")), "\n");
+  }
   return out.join("");
 }
 
@@ -79,7 +89,11 @@ function mapping(o: Record<string, unknown>, keys: readonly string[], indent: st
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = o[k];
-    out.push(i === 0 ? first : indent, scalarString(k, true));
+    const key = scalarString(k, true);
+    // Go's scanners (scannerc.go, stale simple keys) refuse an implicit key whose `:` comes
+    // more than 1,024 characters after its start: write a long key as an explicit one.
+    if (key.length > MAX_IMPLICIT_KEY) out.push(i === 0 ? first : indent, "? ", key, "\n", indent);
+    else out.push(i === 0 ? first : indent, key);
     if (isMapping(v)) {
       const ks = sortedKeys(v, false);
       if (ks.length === 0) out.push(": {}\n");
@@ -118,6 +132,9 @@ function sequence(items: readonly unknown[], indent: string, first: string, out:
   }
 }
 
+/** Go counts characters (code points) up to the `:`; a key's UTF-16 length is never fewer, so comparing it errs on the safe side. */
+const MAX_IMPLICIT_KEY = 1024;
+
 function scalar(v: unknown, indent: string): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
@@ -129,43 +146,66 @@ function scalar(v: unknown, indent: string): string {
   throw new Error(`cannot write a ${typeof v} as YAML`);
 }
 
-/** Words YAML 1.1 or 1.2 reads as null or a boolean. */
+/**
+ * Words read as null, a boolean or a merge key: yaml.v2's resolve table (y, yes, on, off, n,
+ * no in their three spellings, `<<`), YAML 1.2's core schema, and `=` (YAML 1.1's value key).
+ */
 const RESERVED = new Set(
   ["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", "<<", "="].flatMap((w) => [w, w.toUpperCase(), w.charAt(0).toUpperCase() + w.slice(1)]),
 );
-/** What YAML 1.2's core schema or YAML 1.1 (the `yaml` package's and go-yaml's) reads as a number. */
-const NUMBERS = [
-  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])*$/, // decimal, octal 0..., sexagesimal 1:30, with `_`
-  /^[-+]?0b[01_]+$/,
-  /^[-+]?0o[0-7_]+$/,
-  /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/, // 1.5, .5, 1., and "." itself in YAML 1.1
-  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])*\.[0-9_]*$/,
-  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/, // exponents, even "e0" in the `yaml` package's YAML 1.1
-  /^[-+]?\.(?:inf|Inf|INF)$/,
-  /^\.(?:nan|NaN|NAN)$/,
-];
-/** Timestamps (YAML 1.1). */
+/**
+ * What the `yaml` package reads as a number, in YAML 1.2 or 1.1: `_` in digits, sexagesimal
+ * (1:30, 1:30.5), "." and "1." and exponents without digits before them (e5), .inf and .nan.
+ */
+const YAML_JS_NUMBER =
+  /^(?:[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?|0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+|\.(?:inf|Inf|INF))|\.(?:nan|NaN|NAN))$/;
+/**
+ * What yaml.v2 and yaml.v3 read as a number once every `_` is removed (resolve.go strips them
+ * all before strconv.ParseInt with base 0, ParseUint and ParseFloat): base prefixes in either
+ * case (0X1F, 0B11, 0O17), octal 0755, floats as `.5` or `1.`, and the `0b`/`0o` fallbacks that
+ * accept a sign after the prefix (0b-1). A little wider than Go, never narrower.
+ */
+const GO_NUMBER = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bBoO][-+]?[0-9]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)$/;
+/** Timestamps (YAML 1.1, and Go's parseTimestamp: YYYY-M-D first). */
 const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
-/** Characters that may not start a plain scalar, or may only when followed by a non-space. */
-const INDICATOR_START = /^[\[\]{},#&*!|>'"%@`]|^[-?:](?:\s|$)/;
-const EDGE_SPACE = /^\s|\s$/;
-/** Printable text a plain or literal-block scalar may hold. */
-const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+/** `---` and `...` then a blank or the end: at column 0 (a top-level key) they mark documents. */
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|$)/;
+/**
+ * Characters a plain or literal-block scalar may not hold raw. Go's reader (readerc.go) refuses
+ * C0 controls but tab, LF and CR, U+007F–U+009F but U+0085, U+FFFE and U+FFFF ("control
+ * characters are not allowed"); U+0085, U+2028 and U+2029 are line breaks in YAML 1.1, hence
+ * to yaml.v2/v3; U+FEFF is a byte order mark. Surrogates: lone ones cannot be written at all
+ * (doubleQuoted refuses them), pairs are simply quoted.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]/;
+/**
+ * What keeps a string from being plain, in one pass: an indicator first (or `-?:` then a blank
+ * or the end), a blank at either end, a line break or tab, `: ` or ` #` (a value, a comment),
+ * a final `:`, or a character of UNPRINTABLE.
+ */
+const NOT_PLAIN = new RegExp(String.raw`^[\[\]{},#&*!|>'"%@\x60]|^[-?:](?:\s|$)|^\s|\s$|[\n\r\t]|: | #|:$|${UNPRINTABLE.source}`);
 
 /**
- * Names, paths and URLs (`member-1`, `overlays/member-1`, `https://10.0.1.10:6443`): a letter
- * first, and no character that could end or change a plain scalar. Such a string is plain
- * unless it is a reserved word, or an exponent (`e5`) that the checks below would catch.
+ * Names, paths, URLs and images (`member-1`, `overlays/member-1`, `https://10.0.1.10:6443`,
+ * `repo/name@sha256:…`): a letter first, and no character that could end or change a plain
+ * scalar. Such a string is plain unless it is a reserved word, or an exponent (`e5`) that the
+ * checks below would catch. To Go a letter first means a word of the resolve table or a string.
  */
-const NAME_LIKE = /^[A-Za-z][A-Za-z0-9._/:-]*$/;
+const NAME_LIKE = /^[A-Za-z][A-Za-z0-9._/:@-]*$/;
+
+/** Whether a string starting with `c` (a UTF-16 unit) can be read as a number: sign, digit, `.`, `e`. */
+function numberStart(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c === 69 || c === 101;
+}
 
 function plainOk(s: string, key: boolean): boolean {
   // Most strings of a large fleet are unique (one per cluster): the common shape is judged quickly.
   if (NAME_LIKE.test(s) && !s.endsWith(":") && s[0] !== "e" && s[0] !== "E") return !RESERVED.has(s);
-  if (RESERVED.has(s) || TIMESTAMP.test(s) || NUMBERS.some((re) => re.test(s))) return false;
-  if (INDICATOR_START.test(s) || EDGE_SPACE.test(s) || s.includes("\n") || s.includes("\r") || s.includes("\t")) return false;
-  if (s.includes(": ") || s.includes(" #") || s.endsWith(":") || UNPRINTABLE.test(s)) return false;
+  if (RESERVED.has(s)) return false;
+  if (numberStart(s.charCodeAt(0))) {
+    if (YAML_JS_NUMBER.test(s) || GO_NUMBER.test(s.includes("_") ? s.replaceAll("_", "") : s) || TIMESTAMP.test(s) || DOCUMENT_MARKER.test(s)) return false;
+  }
+  if (NOT_PLAIN.test(s)) return false;
   // In a flow context `,[]{}` would end the scalar; keys never sit in one here, values neither.
   return !key || s.charAt(0) !== "?";
 }
@@ -183,14 +223,37 @@ function scalarString(s: string, key: boolean): string {
   return out;
 }
 
-/** JSON's escapes are YAML's too; the line and paragraph separators are escaped as well. */
+/** What JSON.stringify leaves raw and YAML may not hold raw, even in double quotes (see UNPRINTABLE). */
+const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+const RAW_IN_JSON_ALL = new RegExp(RAW_IN_JSON.source, "g");
+const SURROGATE = /[\ud800-\udfff]/;
+/** With the `u` flag a well-formed pair is one code point, so only a lone surrogate is in Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * JSON's escapes are YAML's too (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`; yaml.v2 has
+ * no `\/`, which JSON.stringify never writes); the characters above are escaped as `\uXXXX` as
+ * well, which both Go readers and the `yaml` package decode.
+ */
 function doubleQuoted(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/\u0085/g, "\\u0085");
+  if (SURROGATE.test(s)) {
+    // Go's scanner refuses `\uD800`-style escapes, and UTF-8 has no form for a lone surrogate.
+    const at = s.search(LONE_SURROGATE);
+    if (at >= 0) {
+      const unit = s.charCodeAt(at).toString(16).toUpperCase();
+      throw new Error(`cannot write a string with a lone surrogate (U+${unit} at index ${at}) as YAML: ${JSON.stringify(s.slice(0, 60))}`);
+    }
+  }
+  const json = JSON.stringify(s);
+  return RAW_IN_JSON.test(json) ? json.replace(RAW_IN_JSON_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
 }
 
-/** A literal block keeps text as it is, as long as it has no characters YAML cannot show there. */
+/**
+ * A literal block keeps text as it is, as long as it has no characters YAML cannot show there,
+ * no line break but LF, no first line starting with a blank (that would need an indentation
+ * indicator) and no blank at a line's end (editors strip those, silently changing the text).
+ */
 function blockable(s: string): boolean {
-  // A first line that starts with a space would need an indentation indicator; keep it simple and quote.
   return !UNPRINTABLE.test(s) && !s.includes("\r") && !/^[ \t\n]/.test(s) && !/[ \t]\n|[ \t]$/.test(s);
 }
 

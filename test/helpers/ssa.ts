@@ -1,31 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { REPO } from "./cli.js";
+import { buildGoProgram, goAvailable, GOCODE } from "./go.js";
 
 /**
  * The server-side apply harness in test/ssa: kube-apiserver's merge (structured-merge-diff v4,
  * merge.Updater) run over cases given as JSON. Built once per process with the Debian packages
  * golang-go and golang-k8s-sigs-structured-merge-diff-dev (and its dependencies), offline.
  */
-
-/** Where Debian installs the Go sources test/ssa/go.mod replaces its modules with. */
-export const GOCODE = "/usr/share/gocode/src";
-const SSA_SRC = path.join(REPO, "test", "ssa");
-
-/**
- * The environment the build needs: no network (every module is replaced by a Debian source
- * directory, so no go.sum and no module proxy), the local toolchain, no cgo.
- */
-export const GO_BUILD_ENV: Readonly<Record<string, string>> = {
-  GOFLAGS: "-mod=mod",
-  GOPROXY: "off",
-  GOSUMDB: "off",
-  GOTOOLCHAIN: "local",
-  GOWORK: "off",
-  CGO_ENABLED: "0",
-};
+export { goAvailable };
 
 export interface SsaStep {
   manager: string;
@@ -87,17 +70,8 @@ export interface SsaResult {
   migrated: string[] | null;
 }
 
-/** Whether a `go` command is on PATH. */
-export function goAvailable(): boolean {
-  const r = spawnSync("go", ["version"], { encoding: "utf8" });
-  return r.error === undefined && r.status === 0;
-}
-
-let built: string | undefined;
-
-/** Builds test/ssa once per process into a temporary directory and returns the binary's path. */
+/** Builds test/ssa once per process and returns the binary's path. */
 export function buildSsa(): string {
-  if (built !== undefined) return built;
   if (!goAvailable()) {
     throw new Error("`go` is not on PATH: the server-side apply test needs Go (Debian: apt-get install golang-go golang-k8s-sigs-structured-merge-diff-dev)");
   }
@@ -105,25 +79,15 @@ export function buildSsa(): string {
   if (!existsSync(path.join(smd, "merge", "update.go"))) {
     throw new Error(`structured-merge-diff sources are missing at ${smd} (Debian: apt-get install golang-k8s-sigs-structured-merge-diff-dev)`);
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "paodin-fleet-ssa-"));
   // Debian's github.com/modern-go/concurrent has no go.mod, which a replace directive needs:
   // supply one through an overlay, without writing into /usr/share.
-  const concurrentGoMod = path.join(dir, "concurrent.go.mod");
-  writeFileSync(concurrentGoMod, "module github.com/modern-go/concurrent\n");
-  const overlay = path.join(dir, "overlay.json");
-  writeFileSync(overlay, JSON.stringify({ Replace: { [path.join(GOCODE, "github.com", "modern-go", "concurrent", "go.mod")]: concurrentGoMod } }));
-  const env: Record<string, string | undefined> = { ...process.env, ...GO_BUILD_ENV };
-  // Without HOME (or XDG_CACHE_HOME) go has no default cache: use the temporary directory.
-  if (!env.GOCACHE && !env.XDG_CACHE_HOME && !env.HOME) env.GOCACHE = path.join(dir, "gocache");
-  if (!env.GOPATH && !env.HOME) env.GOPATH = path.join(dir, "gopath");
-  if (env.GOPATH) mkdirSync(env.GOPATH, { recursive: true });
-  const binary = path.join(dir, "ssa");
-  const r = spawnSync("go", ["build", `-overlay=${overlay}`, "-o", binary, "."], { cwd: SSA_SRC, env, encoding: "utf8" });
-  if (r.error !== undefined || r.status !== 0) {
-    throw new Error(`go build of test/ssa failed (${r.error?.message ?? `exit ${String(r.status)}`}):\n${r.stderr}`);
-  }
-  built = binary;
-  return binary;
+  return buildGoProgram("ssa", (dir) => {
+    const concurrentGoMod = path.join(dir, "concurrent.go.mod");
+    writeFileSync(concurrentGoMod, "module github.com/modern-go/concurrent\n");
+    const overlay = path.join(dir, "overlay.json");
+    writeFileSync(overlay, JSON.stringify({ Replace: { [path.join(GOCODE, "github.com", "modern-go", "concurrent", "go.mod")]: concurrentGoMod } }));
+    return [`-overlay=${overlay}`];
+  });
 }
 
 /** Runs every case in one process of the harness. */
