@@ -4,13 +4,9 @@ import { exampleFleet, run, testdir } from "./helpers/cli.js";
 /** Settings the operator mishandles at this API version: warnings with positions, errors with --strict. */
 function fleetWithDefects(): Record<string, string> {
   const files = exampleFleet();
-  const fleet = files["clusters/fleet.yaml"]!.replace(
+  const fleet = files["clusters/fleet.yaml"]!.replace(/( {10}image: .*paodin-monitoring-gateway.*\n)/, "$1          logLevel: verbose\n").replace(
     "    objectStorage:\n",
     [
-      "    service:",
-      "      spec:",
-      "        gateway:",
-      "          logLevel: verbose",
       "    store:",
       "      spec:",
       "        thanos:",
@@ -34,9 +30,9 @@ describe("operator defects", () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toBe(
         [
-          "clusters/fleet.yaml:25:21 spec.central.service.spec.gateway.logLevel: warning the gateway accepts only debug, info, warn, error (the CRD does not say so; any other value makes the container exit)",
-          "clusters/fleet.yaml:30:34 spec.central.store.spec.thanos.compact.downsamplingDisable: warning the operator passes this to Thanos Compact as a pointer address (--downsampling.disable=0xc…), which Thanos rejects, so the compactor cannot start; leave it out",
-          "clusters/fleet.yaml:33:28 spec.central.store.spec.thanos.compact.retention.retention1h: warning is ignored by the operator: it passes retention5m as the 1h-resolution retention too (and none at all without retention5m)",
+          "clusters/fleet.yaml:29:21 spec.central.service.spec.gateway.logLevel: warning the gateway accepts only debug, info, warn, error (the CRD does not say so; any other value makes the container exit)",
+          "clusters/fleet.yaml:34:34 spec.central.store.spec.thanos.compact.downsamplingDisable: warning the operator passes this to Thanos Compact as a pointer address (--downsampling.disable=0xc…), which Thanos rejects, so the compactor cannot start; leave it out",
+          "clusters/fleet.yaml:37:28 spec.central.store.spec.thanos.compact.retention.retention1h: warning is ignored by the operator: it passes retention5m as the 1h-resolution retention too (and none at all without retention5m)",
           "",
         ].join("\n"),
       );
@@ -71,8 +67,8 @@ describe("operator defects", () => {
       expect(r.code).toBe(0);
       expect(r.stderr).toBe(
         [
-          `clusters/fleet.yaml:27:15 spec.central.store.spec.thanos.storeGateway.dataVolume: warning has no effect at this operator revision: Thanos Store gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
-          `clusters/fleet.yaml:32:11 spec.central.ingestors[0].spec.dataVolume: warning has no effect at this operator revision: Thanos Receive gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
+          `clusters/fleet.yaml:34:15 spec.central.store.spec.thanos.storeGateway.dataVolume: warning has no effect at this operator revision: Thanos Store gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
+          `clusters/fleet.yaml:39:11 spec.central.ingestors[0].spec.dataVolume: warning has no effect at this operator revision: Thanos Receive gets its data directory with literal quotes ("/thanos"), so its data lands in the container's own filesystem, not on this volume, and is lost with the pod`,
           "",
         ].join("\n"),
       );

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { DocPath, Issue, IssueCode } from "../diagnostics/issue.js";
 import type { Cluster } from "../generated/paodin-fleet/cluster_v1alpha1.js";
 import type { ClusterOverrides, FleetSpec } from "../generated/paodin-fleet/fleet_v1alpha1.js";
-import { hasNode, issueAt, positionOf, type SourceDoc } from "../load/source.js";
+import { hasValue, issueAt, positionOf, type SourceDoc } from "../load/source.js";
 import { ajvIssues } from "../validate/ajv-issues.js";
 import type { ClusterDoc } from "../validate/documents.js";
 import { validatorFor } from "../validate/validators.js";
@@ -35,10 +35,14 @@ export interface ClusterContext {
   readonly templateFailed: (src: SourceDoc, path: DocPath) => boolean;
 }
 
-/** Where a merged setting was written: the Cluster's overrides, else the Fleet (else the nearest place it belongs). */
+/**
+ * Where a merged setting was written: the Cluster's overrides, else the Fleet (else the nearest
+ * place it belongs). Read from the document's value, so that no file is parsed for positions
+ * unless an issue is placed in it.
+ */
 function origin(ctx: ClusterContext, settingPath: DocPath): { src: SourceDoc; path: DocPath } {
   const inCluster: DocPath = ["spec", "overrides", ...settingPath];
-  if (hasNode(ctx.doc.src.doc, inCluster)) return { src: ctx.doc.src, path: inCluster };
+  if (hasValue(ctx.doc.src.value, inCluster)) return { src: ctx.doc.src, path: inCluster };
   return { src: ctx.fleetSrc, path: ["spec", ...settingPath] };
 }
 
@@ -46,6 +50,21 @@ function report(ctx: ClusterContext, settingPath: DocPath, code: IssueCode, mess
   const o = origin(ctx, settingPath);
   if (ctx.templateFailed(o.src, o.path)) return;
   ctx.issues.push(issueAt(o.src, o.path, code, message));
+}
+
+/**
+ * The operator runs `junotx/paodin-monitoring-gateway:latest` when the Service names no
+ * gateway image (pkg/controllers/monitoring/options/options.go at fdb79a7): a tag that moves,
+ * pushed from a branch that soon renamed the API. The fleet pins it, as it pins the controller.
+ */
+function checkGatewayImage(ctx: ClusterContext, image: string | undefined, allowUnpinned: boolean): void {
+  const at: DocPath = ["central", "service", "spec", "gateway", "image"];
+  if (image === undefined) {
+    if (!allowUnpinned) missing(ctx, at, undefined, "required in central mode: the gateway image, pinned by tag or digest; without it the operator runs junotx/paodin-monitoring-gateway:latest, which moves (or set operator.allowUnpinnedImage: true)");
+    return;
+  }
+  const why = unpinnedReason(image);
+  if (why !== undefined && !allowUnpinned) report(ctx, at, "unpinned-image", `${JSON.stringify(image)} is not pinned: ${why}; name a version tag or a digest (…@sha256:…), or set operator.allowUnpinnedImage: true`);
 }
 
 /**
@@ -91,6 +110,7 @@ export function resolveCluster(ctx: ClusterContext, clusterSpec: Cluster["spec"]
   }
 
   const central = resolveCentral(ctx, s, isHost);
+  if (isHost && ctx.mode === "central") checkGatewayImage(ctx, central.serviceSpec.gateway?.image, operator.allowUnpinnedImage === true);
   const kubesphere = s.kubesphere;
   let base: Asset | undefined;
   if (ctx.mode === "central" && kubesphere.strategy === "configMap") {
@@ -239,7 +259,22 @@ function asset(ctx: ClusterContext, settingPath: DocPath, file: string): Asset {
   const o = origin(ctx, settingPath);
   const abs = path.resolve(path.dirname(o.src.absPath), file);
   const shown = path.posix.join(path.posix.dirname(o.src.file), file.split(path.sep).join("/"));
-  const { line, col } = positionOf(o.src, o.path);
-  return { path: abs, display: shown, namedAt: { file: o.src.file, line, col, path: o.path } };
+  // The position only for a message about the file: it takes the naming file parsed with positions.
+  let pos: { line: number; col: number } | undefined;
+  const at = () => (pos ??= positionOf(o.src, o.path));
+  return {
+    path: abs,
+    display: shown,
+    namedAt: {
+      file: o.src.file,
+      get line() {
+        return at().line;
+      },
+      get col() {
+        return at().col;
+      },
+      path: o.path,
+    },
+  };
 }
 

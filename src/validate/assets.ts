@@ -103,7 +103,7 @@ function checkBase(text: string, at: At, issues: Issue[]): { doc: Document; lc: 
     issues.push(at(p.line, p.col, `${jwt === undefined ? "has no" : "has an empty"} authentication.jwtSecret: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and without the cluster's own JWT secret every KubeSphere login token stops working; ${FROM_LIVE}`));
   }
   if (!isMap(doc.get("multicluster", true))) {
-    issues.push(at(1, 1, `has no multicluster section: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and a cluster without it leaves its host or member role; ${FROM_LIVE}`));
+    issues.push(at(1, 1, `has no multicluster section: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and without it ks-apiserver runs as if the cluster were in no multi-cluster setup; ${FROM_LIVE}`));
   }
   return { doc, lc };
 }
