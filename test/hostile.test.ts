@@ -206,3 +206,55 @@ describe("sealed and SOPS secrets", () => {
 });
 
 
+
+describe("the credential scan pins every key and pattern, in the fleet and in the output", () => {
+  const KEYS = [
+    "access_key", "secret_key", "access_key_id", "secret_access_key", "session_token", "sse_encryption_key",
+    "service_account", "storage_account_key", "account_key", "password", "secret_id", "secret_id_key",
+    "application_credential_secret", "access_key_secret", "secret_access_key_id", "private_key", "privatekey",
+    "token", "api_key", "apikey", "client_secret", "sas_token", "connection_string",
+  ];
+
+  it("knows each credential key, in any case and with - or _, as a value and inside an embedded file", async () => {
+    const { findCredentials } = await import("../src/validate/credentials.js");
+    for (const key of KEYS) {
+      for (const spelling of [key, key.toUpperCase(), key.replace(/_/g, "-"), key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]) {
+        // An ExternalSecret's data[].secretKey names a key; it holds no secret.
+        if (spelling === "secretKey") continue;
+        expect(findCredentials({ a: { [spelling]: "s3cr3t-value" } }).map((f) => [f.path.join("."), f.what]), spelling).toEqual([[`a.${spelling}`, `a value for ${spelling}`]]);
+        expect(findCredentials({ file: `x: 1\n  ${spelling}: "s3cr3t-value"\n` }).map((f) => f.line), spelling).toEqual([2]);
+        expect(findCredentials({ file: `{"x": 1, "${spelling}": "s3cr3t-value"}\n` }).map((f) => f.line), spelling).toEqual([1]);
+      }
+    }
+    expect(findCredentials({ bucket: "s3cr3t-value", file: "bucket: x\nregion: y\n" })).toEqual([]);
+  });
+
+  it("finds a private key and an access key id anywhere in a string, not only at its start", async () => {
+    const { findCredentials } = await import("../src/validate/credentials.js");
+    const key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----";
+    expect(findCredentials({ note: `see below\n\n${key}\n` }).map((f) => [f.what, f.line])).toEqual([["a private key", 3]]);
+    expect(findCredentials({ note: `prefix ${key.replace(/\n/g, " ")}` }).map((f) => f.what)).toEqual(["a private key"]);
+    expect(findCredentials({ note: "-----BEGIN OPENSSH PRIVATE KEY-----" }).map((f) => f.what)).toEqual(["a private key"]);
+    expect(findCredentials({ note: "-----BEGIN PRIVATE KEY-----" }).map((f) => f.what)).toEqual(["a private key"]);
+    expect(findCredentials({ note: "id=AKIAIOSFODNN7EXAMPLE;" }).map((f) => f.what)).toEqual(["an AWS access key id"]);
+    expect(findCredentials({ note: "ASIAIOSFODNN7EXAMPLE" }).map((f) => f.what)).toEqual(["an AWS access key id"]);
+    // Longer runs of capitals are not access key ids.
+    expect(findCredentials({ note: "XAKIAIOSFODNN7EXAMPLEX" })).toEqual([]);
+    expect(findCredentials({ note: "-----BEGIN CERTIFICATE-----" })).toEqual([]);
+  });
+
+  it("refuses a private key that reaches a rendered file through a label", async () => {
+    const files = exampleFleet();
+    files["clusters/host.yaml"] = files["clusters/host.yaml"]!.replace("  labels:\n", "  labels:\n    note: \"-----BEGIN EC PRIVATE KEY----- abc\"\n");
+    files["clusters/fleet.yaml"] = files["clusters/fleet.yaml"]!.replace('gatewayURL: "http://{{host.labels.node-ip}}:30990"', 'gatewayURL: "http://{{host.labels.node-ip}}:30990/{{host.labels.note}}"');
+    const { dir, cleanup } = testdir(files);
+    try {
+      const r = await run(["render"], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("contains a private key");
+      expect(readdirSync(dir).sort()).toEqual(["clusters"]);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -99,6 +99,24 @@ export function hasNode(doc: Document.Parsed, path: DocPath): boolean {
   return true;
 }
 
+/**
+ * Does the document's value have something (null included) at exactly this path? What
+ * `hasNode` answers, from the plain data alone: no positions, so nothing is parsed.
+ */
+export function hasValue(value: unknown, path: DocPath): boolean {
+  let cur: unknown = value;
+  for (const seg of path) {
+    if (Array.isArray(cur)) {
+      if (typeof seg !== "number" || seg >= cur.length) return false;
+      cur = cur[seg];
+    } else if (cur !== null && typeof cur === "object") {
+      if (!Object.prototype.hasOwnProperty.call(cur, String(seg))) return false;
+      cur = (cur as Record<string, unknown>)[String(seg)];
+    } else return false;
+  }
+  return true;
+}
+
 export function positionOf(src: SourceDoc, path: DocPath, key = false): Position {
   const node = nodeAt(src.doc, path, key);
   const offset = node?.range?.[0] ?? src.doc.range[0];
