@@ -42,6 +42,11 @@ const WIDGET_SCHEMA = {
         ref: { type: "object", "x-kubernetes-embedded-resource": true, properties: { spec: { type: "object", properties: { x: { type: "string" } } } } },
         either: { type: "object", properties: { a: { type: "string" }, b: { type: "string" } }, oneOf: [{ required: ["a"] }, { required: ["b"] }] },
         items: { type: "array", items: { type: "object", properties: { name: { type: "string" } } } },
+        // nullable beside an anyOf, with no type of its own
+        choice: { nullable: true, anyOf: [{ type: "string", maxLength: 3 }, { type: "integer" }] },
+        strict: { anyOf: [{ type: "string", maxLength: 3 }, { type: "integer" }] },
+        // a junctor restating fields of an object that keeps unknown fields: never closed
+        open: { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { a: { type: "string" } }, anyOf: [{ properties: { a: { pattern: "^x" } } }], allOf: [{ properties: { a: { maxLength: 5 } } }], oneOf: [{ required: ["a"] }], not: { properties: { a: { pattern: "^xx" } } } },
       },
     },
   },
@@ -189,6 +194,27 @@ describe("schemas import: conversion", () => {
     expect(check(withSpec({ mode: "c" }))).not.toBe("ok");
     // The API server runs the enum check on null too; so does the schema.
     expect(check(withSpec({ mode: null }))).toContain("/spec/mode must be equal to one of the allowed values");
+  });
+
+  it("admits null beside an anyOf only where nullable says so", () => {
+    const check = widget();
+    expect(check(withSpec({ choice: null }))).toBe("ok");
+    expect(check(withSpec({ choice: "abc" }))).toBe("ok");
+    expect(check(withSpec({ choice: 7 }))).toBe("ok");
+    expect(check(withSpec({ choice: "abcd" }))).not.toBe("ok");
+    expect(check(withSpec({ strict: null }))).not.toBe("ok");
+    expect(check(withSpec({ strict: 7 }))).toBe("ok");
+  });
+
+  it("never closes an object inside allOf, anyOf, oneOf or not: those only restate fields", () => {
+    const check = widget();
+    expect(check(withSpec({ open: { a: "xy", other: 1 } }))).toBe("ok");
+    expect(check(withSpec({ open: { a: "yy", other: 1 } }))).not.toBe("ok");
+    expect(check(withSpec({ open: { a: "xyzzy1" } }))).not.toBe("ok");
+    expect(check(withSpec({ open: { a: "xx" } }))).not.toBe("ok");
+    expect(check(withSpec({ open: { other: 1 } }))).not.toBe("ok");
+    // And the object the junctors restate still refuses what it does not know where it is closed.
+    expect(check(withSpec({ either: { a: "1", c: "2" } }))).toContain("/spec/either must NOT have additional properties");
   });
 
   it("requires apiVersion and kind in an embedded resource, as the API server does, and not metadata", () => {
