@@ -24,10 +24,7 @@ function edited(files: Record<string, string>): Record<string, string> {
   return {
     ...files,
     "clusters/members.yaml": `${files["clusters/members.yaml"]!}---\napiVersion: paodin-fleet/v1alpha1\nkind: Cluster\nmetadata:\n  name: member-3\n  labels:\n    node-ip: 10.0.3.10\nspec:\n  role: member\n`,
-    "clusters/fleet.yaml": files["clusters/fleet.yaml"]!.replace(
-      '    gatewayURL: "http://{{host.labels.node-ip}}:30990"\n',
-      '    gatewayURL: "http://{{host.labels.node-ip}}:30990"\n    service:\n      spec:\n        gateway:\n          replicas: 2\n',
-    ),
+    "clusters/fleet.yaml": files["clusters/fleet.yaml"]!.replace("    service:\n      spec:\n        gateway:\n", "    service:\n      spec:\n        gateway:\n          replicas: 2\n"),
   };
 }
 
