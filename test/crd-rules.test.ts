@@ -200,3 +200,48 @@ describe.skipIf(!present)("CRDs real servers accept, and ours", () => {
     }
   });
 });
+
+describe("values as the API server reads them under a CRD schema", () => {
+  it("applies allOf/anyOf/oneOf/not as value validations, which prune nothing", async () => {
+    const { valueProblems } = await import("../src/validate/crd-values.js");
+    const either = { type: "object", properties: { a: { type: "string" }, b: { type: "string" } }, oneOf: [{ required: ["a"] }, { required: ["b"] }] };
+    expect(valueProblems({ a: "x" }, either)).toEqual([]);
+    expect(valueProblems({ a: "x", b: "y" }, either)).toEqual(["<root>: does not satisfy oneOf"]);
+    expect(valueProblems({}, either)).toEqual(["<root>: does not satisfy oneOf"]);
+    // On a partial object (server-side apply), the merged object is what gets checked.
+    expect(valueProblems({}, either, "", { partial: true })).toEqual([]);
+    const restated = { type: "object", "x-kubernetes-preserve-unknown-fields": true, properties: { a: { type: "string" } }, anyOf: [{ properties: { a: { pattern: "^x" } } }], not: { properties: { a: { pattern: "^xx" } } } };
+    expect(valueProblems({ a: "xy", other: 1 }, restated)).toEqual([]);
+    expect(valueProblems({ a: "yy" }, restated)).toEqual(["<root>: does not satisfy anyOf"]);
+    expect(valueProblems({ a: "xx" }, restated)).toEqual(["<root>: must not satisfy not"]);
+  });
+
+  it("prunes unknown fields, keeps what preserve-unknown-fields keeps, checks types, nullable and int-or-string", async () => {
+    const { valueProblems } = await import("../src/validate/crd-values.js");
+    const s = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: {
+            n: { type: "integer", minimum: 1 },
+            port: { "x-kubernetes-int-or-string": true },
+            note: { type: "string", nullable: true },
+            free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+            tags: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set" },
+          },
+        },
+      },
+    };
+    expect(valueProblems({ apiVersion: "a/v1", kind: "K", metadata: { name: "x", whatever: 1 }, spec: { n: 2, port: "http", note: null, free: { any: { thing: 1 } }, tags: ["a", "b"] } }, s)).toEqual([]);
+    expect(valueProblems({ spec: { n: 0, port: 1.5, note: 3, extra: 1, tags: ["a", "a"] }, top: 1 }, s)).toEqual([
+      "spec.n: below the minimum 1",
+      "spec.port: must be an integer or a string",
+      "spec.note: must be of type string, got integer",
+      "spec.extra: unknown field, pruned by the API server",
+      "spec.tags: duplicate entry \"a\"",
+      "top: unknown field, pruned by the API server",
+    ]);
+    expect(valueProblems({ spec: { n: null } }, s)).toEqual(["spec.n: null, but the schema is not nullable"]);
+  });
+});

@@ -20,6 +20,8 @@ export interface ValueOptions {
    * `required` on the merged object, not on the request.
    */
   readonly partial?: boolean;
+  /** Inside allOf/anyOf/oneOf/not: value validations only; nothing is pruned there. */
+  readonly junctor?: boolean;
 }
 
 /** Every field the server would prune from `value`, and every value it would refuse, as `path: problem`. */
@@ -47,14 +49,18 @@ function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: bool
     return;
   }
   valueValidations(value, schema, where, out);
-  for (const junctor of ["allOf", "anyOf", "oneOf"] as const) {
-    const branches = schema[junctor];
-    if (!Array.isArray(branches)) continue;
-    const passing = branches.filter((b) => valueProblems(value, b as CrdSchema, at, { partial: true }).length === 0).length;
-    const ok = junctor === "allOf" ? passing === branches.length : junctor === "anyOf" ? passing > 0 : passing === 1;
-    if (!ok) out.push(`${where}: does not satisfy ${junctor}`);
+  // A partial object cannot be judged by value validations that may name absent fields.
+  if (options.partial !== true) {
+    const branch = { junctor: true };
+    for (const junctor of ["allOf", "anyOf", "oneOf"] as const) {
+      const branches = schema[junctor];
+      if (!Array.isArray(branches)) continue;
+      const passing = branches.filter((b) => valueProblems(value, b as CrdSchema, at, branch).length === 0).length;
+      const ok = junctor === "allOf" ? passing === branches.length : junctor === "anyOf" ? passing > 0 : passing === 1;
+      if (!ok) out.push(`${where}: does not satisfy ${junctor}`);
+    }
+    if (isObject(schema.not) && valueProblems(value, schema.not, at, branch).length === 0) out.push(`${where}: must not satisfy not`);
   }
-  if (isObject(schema.not) && valueProblems(value, schema.not, at, { partial: true }).length === 0) out.push(`${where}: must not satisfy not`);
 
   if (Array.isArray(value)) {
     const items = schema.items as CrdSchema | undefined;
@@ -72,7 +78,7 @@ function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: bool
     if (resourceRoot && key === "metadata") continue;
     const sub = Object.hasOwn(properties, key) ? properties[key] : additional;
     if (sub !== undefined) visit(v, sub, child, sub["x-kubernetes-embedded-resource"] === true, options, out);
-    else if (!preserve && !(resourceRoot && META_FIELDS.has(key))) out.push(`${child}: ${PRUNED}`);
+    else if (!preserve && options.junctor !== true && !(resourceRoot && META_FIELDS.has(key))) out.push(`${child}: ${PRUNED}`);
   }
   if (options.partial !== true) {
     for (const r of (schema.required ?? []) as string[]) if (!Object.hasOwn(value, r)) out.push(`${at === "" ? r : `${at}.${r}`}: required`);
