@@ -109,7 +109,7 @@ describe("property: mutated fleets", () => {
             refused++;
             const lines = r.stderr.trimEnd().split("\n");
             expect(lines.at(-1)).toMatch(/^\d+ errors?; nothing was written\.$/);
-            for (const line of lines.slice(0, -1)) expect(line).toMatch(/^(clusters\/[\w.-]+\.yaml:\d+:\d+ |clusters\/ |overlays\/\S+:\d+:\d+ )/);
+            for (const line of lines.slice(0, -1)) expect(line).toMatch(/^(clusters\/[\w.-]+\.yaml:\d+:\d+ |clusters\/ |overlays\/\S+\.yaml \S+: )/);
             expect(readTreeSync(path.join(dir, "overlays"))).toEqual(before);
           } else {
             rendered++;
