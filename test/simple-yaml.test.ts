@@ -3,7 +3,8 @@ import path from "node:path";
 import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { readSimpleYaml } from "../src/load/simple-yaml.js";
+import { isEmptyDocument } from "../src/load/parse.js";
+import { readSimpleDocuments, readSimpleYaml } from "../src/load/simple-yaml.js";
 import { exampleFleet } from "./helpers/cli.js";
 
 /**
@@ -14,11 +15,13 @@ import { exampleFleet } from "./helpers/cli.js";
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 400);
 const DEPTH = 64;
 
-function viaYaml(text: string): { values: unknown[]; problems: string[] } {
+function viaYaml(text: string): { values: unknown[]; indexes: number[]; problems: string[] } {
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
   const all = [...docs];
   return {
-    values: all.filter((d) => d.contents !== null).map((d) => d.toJS()),
+    // What the loader keeps: every document but the empty ones (a trailing `---`, two in a row).
+    values: all.filter((d) => !isEmptyDocument(d)).map((d) => d.toJS()),
+    indexes: all.flatMap((d, i) => (isEmptyDocument(d) ? [] : [i])),
     problems: all.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message)),
   };
 }
@@ -30,6 +33,8 @@ function agrees(text: string): "declined" | "read" {
   const slow = viaYaml(text);
   expect(slow.problems, text).toEqual([]);
   expect(fast, text).toEqual(slow.values);
+  // Each document's index among the `yaml` package's, which positions are looked up by.
+  expect(readSimpleDocuments(text, DEPTH, 1000)!.map((d) => d.index), text).toEqual(slow.indexes);
   return "read";
 }
 
@@ -45,6 +50,12 @@ describe("the fast YAML reader", () => {
       "  indented: root\n  b:\n     deep: 1\n",
       "a:\n  # comment between\n\n  b: 1\n",
       "--- # a comment after the marker\na: 1\n",
+      // Empty documents, as kubectl and most generators leave them: skipped.
+      "a: 1\n---\n", // a trailing marker
+      "a: 1\n---\n---\nb: 1\n", // two in a row
+      "a: 1\n---\n# only a comment\n---\nb: 1\n",
+      "---\n---\na: 1\n--- # c\n",
+      "# c\n---\n\n---\na: 1\n---\n",
     ];
     for (const text of texts) expect(agrees(text), text).toBe("read");
   });
@@ -79,8 +90,9 @@ describe("the fast YAML reader", () => {
       "a: 1\n...\n",
       "--- a: 1\n",
       "a: \"\\x41\"\n", // YAML escapes JSON does not have
-      "a: 1\n---\n", // an empty document after a marker (null to the yaml package)
-      "a: 1\n---\n# only a comment\n---\nb: 1\n",
+      "a: 1\n---\nnull\n", // a document that is an explicit null, not an empty one
+      "a: 1\n---\n~\n",
+      "a: 1\n---\n''\n",
     ];
     for (const text of texts) expect(read(text), text).toBeUndefined();
   });
@@ -202,16 +214,18 @@ const documents = fc
     fc.integer({ min: 1, max: 3 }),
     fc.boolean(),
     fc.array(comment, { minLength: 1, maxLength: 4 }),
-    fc.constantFrom("---", "--- # doc", "---  "),
+    fc.constantFrom("---", "--- # doc", "---  ", "---\n---", "---\n# c\n---"),
+    fc.constantFrom("", "", "---\n", "--- # end\n", "---\n---\n"),
   )
-  .map(([docs, step, flushSeq, comments, marker]) =>
-    docs
-      .map(([t, rootIndent]) => {
-        const out: string[] = [];
-        render("map" in t ? t : { map: [["root", t]] }, rootIndent, { step, flushSeq, comments }, out);
-        return `${out.join("\n")}\n`;
-      })
-      .join(`${marker}\n`),
+  .map(
+    ([docs, step, flushSeq, comments, marker, end]) =>
+      docs
+        .map(([t, rootIndent]) => {
+          const out: string[] = [];
+          render("map" in t ? t : { map: [["root", t]] }, rootIndent, { step, flushSeq, comments }, out);
+          return `${out.join("\n")}\n`;
+        })
+        .join(`${marker}\n`) + end,
   );
 
 /** Small edits at a random place: the kinds of typos that change what YAML means. */

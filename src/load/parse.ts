@@ -1,7 +1,7 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Scalar, type YAMLMap } from "yaml";
 import type { Issue } from "../diagnostics/issue.js";
 import { FORBIDDEN_KEYS, LIMITS } from "./limits.js";
-import { readSimpleYaml } from "./simple-yaml.js";
+import { readSimpleDocuments } from "./simple-yaml.js";
 import { issueAt, lazySourceDoc, type ParsedFile, type SourceDoc } from "./source.js";
 
 export interface TextFile {
@@ -35,11 +35,11 @@ export function decodeText(file: string, bytes: Uint8Array): { text: string } | 
  * parsed only if an issue points into them; everything else goes through the `yaml` package.
  */
 export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } {
-  const values = readSimpleYaml(input.text, LIMITS.depth, LIMITS.documentsPerFile);
+  const values = readSimpleDocuments(input.text, LIMITS.depth, LIMITS.documentsPerFile);
   if (values !== undefined && values.length > 0) {
     let parsed: ParsedFile | undefined;
     const parse = (): ParsedFile => (parsed ??= parseWithPositions(input.text));
-    return { docs: values.map((value, i) => lazySourceDoc(input.file, input.absPath, i, value, parse)), issues: [] };
+    return { docs: values.map(({ index, value }) => lazySourceDoc(input.file, input.absPath, index, value, parse)), issues: [] };
   }
   return parseWithYaml(input);
 }
@@ -77,7 +77,8 @@ function parseWithYaml(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } 
       issues.push(...yamlIssues);
       continue;
     }
-    if (doc.contents === null) continue; // `---` with nothing after it: harmless
+    // `---` with nothing after it (a trailing one, two in a row): harmless, kubectl skips it too.
+    if (isEmptyDocument(doc)) continue;
     const src0: Omit<SourceDoc, "value"> = { file: input.file, absPath: input.absPath, index, doc, lineCounter };
     const shapeIssues = checkShape({ ...src0, value: undefined });
     if (shapeIssues.length > 0) {
@@ -97,6 +98,17 @@ function parseWithYaml(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } 
     issues.push({ code: "file-empty", severity: "error", file: input.file, line: 1, col: 1, message: "has no YAML documents; delete it or add a Fleet or Cluster" });
   }
   return { docs, issues };
+}
+
+/**
+ * A document with nothing in it: what the `yaml` package makes of a `---` followed by nothing
+ * but comments or the next `---` (an empty plain scalar, no tag, no anchor). An explicit `null`
+ * or `~`, or `""`, is written text, not an empty document.
+ */
+export function isEmptyDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  if (c === null) return true;
+  return isScalar(c) && c.value === null && c.type === "PLAIN" && c.source === "" && c.tag === undefined && c.anchor === undefined && c.range[0] === c.range[1];
 }
 
 /** Keys that could pollute prototypes, and nesting deep enough to be an attack rather than a fleet. */
@@ -122,6 +134,11 @@ function checkShape(src: SourceDoc): Issue[] {
           message: `the key "${String(pair.key.value)}" is not allowed anywhere in a fleet file`,
         });
       }
+      const changed = isScalar(pair.key) ? keyRewrite(pair.key) : undefined;
+      if (changed !== undefined && isScalar(pair.key)) {
+        const pos = src.lineCounter.linePos(pair.key.range?.[0] ?? 0);
+        issues.push({ code: "schema", severity: "error", file: src.file, line: pos.line, col: pos.col, path: [...docPathOf(path), String(pair.key.source)], message: changed });
+      }
       let depth = 0;
       for (const n of path) if (isMap(n) || isSeq(n)) depth++;
       if (depth > LIMITS.depth) {
@@ -133,6 +150,32 @@ function checkShape(src: SourceDoc): Issue[] {
     },
   });
   return issues;
+}
+
+/**
+ * A plain key that YAML 1.2 reads as something other than the string it looks like, and that
+ * would become another string as a key (`012:` is the number 12, so the key "12"; `null:` and
+ * `~:` the key ""): refused with the hint to quote it. (`1:` or `true:` stay what they say.)
+ */
+function keyRewrite(key: Scalar): string | undefined {
+  if (key.type !== "PLAIN" || typeof key.value === "string" || typeof key.source !== "string") return undefined;
+  const becomes = key.value === null ? "" : String(key.value);
+  if (becomes === key.source) return undefined;
+  const kind = key.value === null ? "null" : typeof key.value === "number" ? `the number ${String(key.value)}` : String(key.value);
+  return `the key ${key.source} is read as ${kind} (YAML 1.2), so it would become ${JSON.stringify(becomes)}; quote it: ${JSON.stringify(key.source)}:`;
+}
+
+/** The document path of a node, from the visitor's ancestors (keys of pairs, indexes in sequences). */
+function docPathOf(ancestors: readonly unknown[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  ancestors.forEach((n, i) => {
+    if (isPair(n) && isScalar(n.key)) out.push(String(n.key.value));
+    else if (isSeq(n)) {
+      const index = n.items.indexOf(ancestors[i + 1] as never);
+      if (index >= 0) out.push(index);
+    }
+  });
+  return out;
 }
 
 /** Keys repeated within one mapping, in linear time. */

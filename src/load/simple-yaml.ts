@@ -4,7 +4,8 @@
  * documents. It returns each document's value exactly as the `yaml` package's core schema
  * would, or `undefined` (declined) for anything else: flow collections, block scalars, anchors,
  * tags, directives, quoted keys, multi-line scalars, tabs, CRLF, duplicate or forbidden keys,
- * deep nesting, a syntax error.
+ * deep nesting, a syntax error. Empty documents are skipped, as the loader skips them on the
+ * `yaml` path.
  *
  * Why it exists: a large fleet is thousands of ten-line files, and the `yaml` package spends
  * about 150 µs on each (most of a 1,000-cluster render) building a document with positions
@@ -36,12 +37,28 @@ const NOT_PLAIN_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 const MARKER = /^---(?: +(?:#.*)?)?$/;
 const COMMENT_ONLY = /^ +(?:#.*)?$/;
 
+/** A document the fast reader read: its value, and its place among the `yaml` package's documents of the file. */
+export interface SimpleDocument {
+  readonly index: number;
+  readonly value: unknown;
+}
+
 /**
  * The values of the file's non-empty documents, in order; `undefined` when the file is outside
  * the subset. `maxDepth` and `maxDocuments` decline what the `yaml` path would refuse as too deep
  * or too many, so that it reports them.
  */
 export function readSimpleYaml(text: string, maxDepth: number, maxDocuments: number): unknown[] | undefined {
+  return readSimpleDocuments(text, maxDepth, maxDocuments)?.map((d) => d.value);
+}
+
+/**
+ * The same, with each document's index among the documents the `yaml` package finds in the
+ * file, empty ones included: a document with nothing in it (a trailing `---`, two `---` in a
+ * row, a `---` followed by comments only) is one the `yaml` package reads as an empty null
+ * scalar, and the loader skips, as kubectl does (see `isEmptyDocument` in parse.ts).
+ */
+export function readSimpleDocuments(text: string, maxDepth: number, maxDocuments: number): SimpleDocument[] | undefined {
   if (UNUSUAL.test(text)) return undefined;
   const documents: Line[][] = [[]];
   for (const raw of text.split("\n")) {
@@ -57,17 +74,18 @@ export function readSimpleYaml(text: string, maxDepth: number, maxDocuments: num
     }
     documents[documents.length - 1]!.push({ indent, text: content.trimEnd() });
   }
-  const values: unknown[] = [];
-  for (const [i, lines] of documents.entries()) {
-    // Only comments before the first `---`: no document. After a `---`, the `yaml` package reads an
-    // empty document as null, which the validator refuses: left to that path, with its positions.
-    if (lines.length === 0 && i === 0) continue;
-    if (lines.length === 0) return undefined;
+  const values: SimpleDocument[] = [];
+  // Only comments (or nothing) before the first `---`: no document at all to the `yaml` package.
+  const first = documents[0]!.length === 0 ? 1 : 0;
+  for (let i = first; i < documents.length; i++) {
+    const lines = documents[i]!;
+    // After a `---`, nothing but comments: an empty document, skipped.
+    if (lines.length === 0) continue;
     const reader = new Reader(lines, maxDepth);
     const value = reader.mapping(lines[0]!.indent, 1);
     // The root must be a mapping that takes every line.
     if (value === DECLINE || !reader.done()) return undefined;
-    values.push(value);
+    values.push({ index: i - first, value });
   }
   return values;
 }

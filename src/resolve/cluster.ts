@@ -3,8 +3,8 @@ import type { DocPath, Issue, IssueCode } from "../diagnostics/issue.js";
 import type { Cluster } from "../generated/paodin-fleet/cluster_v1alpha1.js";
 import type { ClusterOverrides, FleetSpec } from "../generated/paodin-fleet/fleet_v1alpha1.js";
 import { hasValue, issueAt, positionOf, type SourceDoc } from "../load/source.js";
-import { ajvIssues } from "../validate/ajv-issues.js";
-import type { ClusterDoc } from "../validate/documents.js";
+import { ajvIssues, type Anchor } from "../validate/ajv-issues.js";
+import { writtenAt, type ClusterDoc } from "../validate/documents.js";
 import { validatorFor } from "../validate/validators.js";
 import { checkGatewayURL, checkStoreAddress, unpinnedReason } from "./checks.js";
 import type { Asset, CentralSettings, ObjectStorageSource, ResolvedCluster } from "./model.js";
@@ -225,11 +225,15 @@ function validateCrSpecs(ctx: ClusterContext, central: CentralSettings, s: Setti
   const check = (schema: string, value: unknown, settingPath: DocPath): void => {
     const validate = validatorFor(schema);
     if (validate(value)) return;
-    const anchor = {
+    const anchor: Anchor = {
       base: [] as DocPath,
       issue: (p: DocPath, code: IssueCode, message: string, key: boolean) => {
         const o = origin(ctx, [...settingPath, ...p]);
         return issueAt(o.src, o.path, code, message, { key });
+      },
+      written: (p: DocPath) => {
+        const o = origin(ctx, [...settingPath, ...p]);
+        return writtenAt(o.src, o.path);
       },
     };
     ctx.issues.push(...ajvIssues(validate.errors, value, anchor));

@@ -7,9 +7,9 @@ import { registry } from "../validate/ajv.js";
 import type { ValidFleet } from "../validate/fleet.js";
 import { resolveCluster, type ClusterContext, type Settings } from "./cluster.js";
 import { defaultsFromSchema, withDefaults } from "./defaults.js";
-import { merge } from "./merge.js";
+import { isPlainObject, merge, mergeExclusive } from "./merge.js";
 import type { ArgoSettings, FluxSettings, ResolvedCluster, ResolvedFleet } from "./model.js";
-import { relevant, unusedOverrides } from "./relevance.js";
+import { ineffectiveOverrides, overrideWarnings, relevant, usedPart } from "./relevance.js";
 import { renderStrings } from "./render-strings.js";
 import { TemplateProblems } from "./template-problems.js";
 import { TemplateEngine, type TemplateData, type TemplateProblem } from "./templates.js";
@@ -30,6 +30,7 @@ export function resolveFleet(valid: ValidFleet): Result<ResolvedFleet> {
   const defaults = defaultsFromSchema(SPEC, schema) as FleetSpec;
   const namespace = spec.namespace ?? defaults.namespace!;
   const hostDoc = valid.clusters.find((c) => c.value.spec.role === "host")!;
+  const exclusive = exclusivePaths(SPEC, schema);
   const engine = new TemplateEngine();
   const templateProblems = new TemplateProblems();
 
@@ -46,12 +47,14 @@ export function resolveFleet(valid: ValidFleet): Result<ResolvedFleet> {
     const report = (src: SourceDoc) => (p: DocPath, problem: TemplateProblem) => templateProblems.add(src, p, problem, c.metadata.name);
     // Only the settings this cluster uses are rendered: a template meant for members must not fail on the host.
     const fromFleet = renderStrings(relevant(spec.mode, c.spec.role, fleetSections), ["spec"], engine, data, report(fleetSrc));
-    const overrides = c.spec.overrides ?? {};
-    const used = relevant(spec.mode, c.spec.role, overrides);
-    issues.push(...unusedOverrides(doc.src, overrides, used, spec.mode, c.spec.role));
+    const { used, unused } = usedPart(spec.mode, c.spec.role, c.spec.overrides ?? {});
     const fromCluster = renderStrings({ ...c.spec, overrides: used }, ["spec"], engine, data, report(doc.src)) as Cluster["spec"];
-    // Spec fragments merge over their defaults key by key; then every object gets the defaults of what it leaves out.
-    const settings = withDefaults(merge(merge(defaults, fromFleet), fromCluster.overrides ?? {}), SPEC, schema) as Settings;
+    // Spec fragments merge over their defaults key by key (one alternative replaces another);
+    // then every object gets the defaults of what it leaves out.
+    const base = merge(defaults, fromFleet) as Partial<Settings>;
+    const settings = withDefaults(mergeExclusive(base, fromCluster.overrides ?? {}, exclusive), SPEC, schema) as Settings;
+    // Every override takes effect or says why it cannot.
+    issues.push(...overrideWarnings(doc.src, [...unused, ...ineffectiveOverrides(used, settings, base, spec.mode)]));
     const ctx: ClusterContext = { doc, fleetSrc, issues, namespace, mode: spec.mode, templateFailed: (src, p) => templateProblems.failed(src, p) };
     resolved.push(resolveCluster(ctx, fromCluster, settings));
   }
@@ -78,6 +81,19 @@ export function resolveFleet(valid: ValidFleet): Result<ResolvedFleet> {
     },
     issues,
   );
+}
+
+/**
+ * The mappings of the settings that hold exactly one of several alternatives (`maxProperties:
+ * 1`, such as `central.objectStorage.source`), from the schema, as paths under `spec`.
+ */
+function exclusivePaths(node: AnySchemaObject, root: AnySchemaObject, at: DocPath = [], depth = 0): DocPath[] {
+  const target = typeof node.$ref === "string" && node.$ref.startsWith("#/definitions/") ? (root.definitions as Record<string, AnySchemaObject>)[node.$ref.slice(14)] : node;
+  if (target === undefined || depth > 16 || typeof target.$ref === "string") return [];
+  const here: DocPath[] = target.maxProperties === 1 ? [at] : [];
+  const props = target.properties;
+  if (!isPlainObject(props)) return here;
+  return [...here, ...Object.entries(props as Record<string, AnySchemaObject>).flatMap(([k, p]) => exclusivePaths(p, root, [...at, k], depth + 1))];
 }
 
 /** Argo CD's instance label and Flux's name label hold the Application's and Kustomization's name: 63 characters at most. */

@@ -125,27 +125,52 @@ function checkPath(expr: hbs.AST.Expression): TemplateProblem | undefined {
   return undefined;
 }
 
-/** Every variable against the data: it must exist (except as the tested value of #if/#unless) and be a scalar. */
-function checkProgram(program: hbs.AST.Program, data: TemplateData): TemplateProblem | undefined {
+/**
+ * Every variable against the data: it must exist and be a scalar. Two places may name a
+ * variable that is absent: the tested value of #if/#unless itself, and, inside the branch
+ * that runs only when that value is there (the body of `#if x`, the `else` of `#unless x`),
+ * exactly the tested variable: that branch is never rendered without it. Every other name is
+ * checked as usual, so `{{cluster.lables.x}}` stays an error wherever it is written.
+ */
+function checkProgram(program: hbs.AST.Program, data: TemplateData, guarded: ReadonlySet<string> = new Set()): TemplateProblem | undefined {
   for (const node of program.body) {
     if (node.type === "MustacheStatement") {
-      const p = lookup((node as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression, data, false);
+      const path = (node as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
+      const p = lookup(path, data, guarded.has(pathKey(path)) ? "guarded" : "shown");
       if (p !== undefined) return p;
     } else if (node.type === "BlockStatement") {
       const b = node as hbs.AST.BlockStatement;
       const param = b.params[0];
+      let whenPresent = guarded;
       if (param?.type === "PathExpression") {
-        const p = lookup(param as hbs.AST.PathExpression, data, true);
+        const tested = param as hbs.AST.PathExpression;
+        const p = lookup(tested, data, "tested");
         if (p !== undefined) return p;
+        whenPresent = new Set([...guarded, pathKey(tested)]);
       }
-      const inner = checkProgram(b.program, data) ?? (b.inverse ? checkProgram(b.inverse, data) : undefined);
+      const name = (b.path as hbs.AST.PathExpression).original;
+      // `#if x`: its body runs only when x is there; `#unless x`: its `else` does.
+      const [body, inverse] = name === "if" ? [whenPresent, guarded] : [guarded, whenPresent];
+      const inner = checkProgram(b.program, data, body) ?? (b.inverse ? checkProgram(b.inverse, data, inverse) : undefined);
       if (inner !== undefined) return inner;
     }
   }
   return undefined;
 }
 
-function lookup(path: hbs.AST.PathExpression, data: TemplateData, tested: boolean): TemplateProblem | undefined {
+/** A variable's identity: its segments, so that `cluster.labels.[a.b]` and `cluster.labels.a.b` differ. */
+function pathKey(path: hbs.AST.PathExpression): string {
+  return JSON.stringify(path.parts);
+}
+
+/**
+ * `shown`: must exist and be a scalar. `tested` (by #if/#unless): its last segment may be
+ * absent, and it may be a mapping. `guarded` (shown inside the branch its test guards): its
+ * last segment may be absent, since the branch then never runs, but if present it must be a scalar.
+ */
+type Use = "shown" | "tested" | "guarded";
+
+function lookup(path: hbs.AST.PathExpression, data: TemplateData, use: Use): TemplateProblem | undefined {
   let cur: TemplateValue = data;
   const seen: string[] = [];
   for (let i = 0; i < path.parts.length; i++) {
@@ -154,7 +179,7 @@ function lookup(path: hbs.AST.PathExpression, data: TemplateData, tested: boolea
       return unknown(path, `${seen.join(".")} is ${JSON.stringify(cur)}, which has no field "${part}"`);
     }
     if (!Object.hasOwn(cur, part)) {
-      if (tested && i === path.parts.length - 1) return undefined; // `{{#if cluster.labels.zone}}` tests whether it is there
+      if (use !== "shown" && i === path.parts.length - 1) return undefined; // `{{#if cluster.labels.zone}}` tests whether it is there
       const guess = nearest(part, Object.keys(cur));
       const where = seen.length === 0 ? "the available variables are cluster, host and fleet" : `${seen.join(".")} has ${describeKeys(cur)}`;
       return unknown(path, guess !== undefined ? `did you mean "${[...seen, guess].join(".")}"?` : where);
@@ -162,7 +187,7 @@ function lookup(path: hbs.AST.PathExpression, data: TemplateData, tested: boolea
     cur = cur[part]!;
     seen.push(part);
   }
-  if (typeof cur === "object" && !tested) {
+  if (typeof cur === "object" && use !== "tested") {
     const message = Object.keys(cur).length === 0 ? `"${path.original}" is a mapping with no fields, not a value` : `"${path.original}" is a mapping, not a value; name one of its fields (${describeKeys(cur)})`;
     return { code: "template-unknown-variable", message };
   }

@@ -1,6 +1,7 @@
 import type { AnySchemaObject, ErrorObject } from "ajv";
 import type { DocPath, Issue } from "../diagnostics/issue.js";
 import { nearest } from "../diagnostics/suggest.js";
+import { resolvePlain } from "../load/simple-yaml.js";
 import { FORMATS } from "./formats.js";
 
 /** Where a validated value sits: the document it came from, and a path prefix inside it. */
@@ -8,6 +9,14 @@ export interface Anchor {
   /** Turns a path inside the document into an issue with file, line and column. */
   readonly issue: (path: DocPath, code: Issue["code"], message: string, key: boolean) => Issue;
   readonly base: DocPath;
+  /** The scalar at a path as the file spells it, when there is one: for hints that show the user's own text. */
+  readonly written?: (path: DocPath) => WrittenScalar | undefined;
+}
+
+/** A scalar as written in the source: its text, and whether it was quoted. */
+export interface WrittenScalar {
+  readonly text: string;
+  readonly quoted: boolean;
 }
 
 /** A JSON pointer (`/spec/ingestors/0/name`) as path segments, numbers for array indexes. */
@@ -47,9 +56,11 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, val
   for (const e of kept) {
     const path = [...anchor.base, ...pointerToPath(e.instancePath, value)];
     const branches = anyOfPaths.get(`${e.instancePath}\0${e.schemaPath}`);
-    const described = describe(e, branches ?? []);
+    const written = e.keyword === "type" || e.keyword === "anyOf" || e.keyword === "oneOf" ? anchor.written?.(path) : undefined;
+    const described = describe(e, branches ?? [], written);
     const finalPath = described.child === undefined ? path : [...path, described.child];
-    issues.push(anchor.issue(finalPath, described.code, described.message, described.key));
+    const hint = described.expected !== undefined ? yamlHint(described.expected, e.data, finalPath, written) : "";
+    issues.push(anchor.issue(finalPath, described.code, described.message + hint, described.key));
   }
   return issues;
 }
@@ -61,9 +72,11 @@ interface Described {
   child?: string;
   /** Point at the key rather than the value. */
   key: boolean;
+  /** For a type error: the JSON types the schema wants. */
+  expected?: readonly string[];
 }
 
-function describe(e: ErrorObject, branches: ErrorObject[]): Described {
+function describe(e: ErrorObject, branches: ErrorObject[], written?: WrittenScalar): Described {
   const p = e.params as Record<string, unknown>;
   const parent = (e.parentSchema ?? {}) as AnySchemaObject;
   switch (e.keyword) {
@@ -81,7 +94,7 @@ function describe(e: ErrorObject, branches: ErrorObject[]): Described {
     case "const":
       return { code: "schema", message: `must be ${JSON.stringify(p.allowedValue)}`, key: false };
     case "type":
-      return { code: "schema", message: `must be ${typeWords(String(p.type))}, not ${kindOf(e.data)}`, key: false };
+      return { code: "schema", message: `must be ${typeWords(String(p.type))}, not ${kindOf(e.data, written)}`, key: false, expected: String(p.type).split(",") };
     case "format": {
       const f = FORMATS[String(p.format)];
       return { code: "schema", message: f?.message ?? `must be in the format ${String(p.format)}`, key: false };
@@ -120,7 +133,7 @@ function describe(e: ErrorObject, branches: ErrorObject[]): Described {
     case "oneOf": {
       const types = branches.filter((b) => b.keyword === "type").map((b) => String((b.params as { type: string }).type));
       if (types.length === branches.length && types.length > 0) {
-        return { code: "schema", message: `must be ${alternatives(types.map((t) => typeWords(t)), false)}, not ${kindOf(e.data)}`, key: false };
+        return { code: "schema", message: `must be ${alternatives(types.map((t) => typeWords(t)), false)}, not ${kindOf(e.data, written)}`, key: false, expected: types.flatMap((t) => t.split(",")) };
       }
       const first = branches[0];
       return first !== undefined ? describe(first, []) : { code: "schema", message: "does not match any allowed form", key: false };
@@ -128,6 +141,38 @@ function describe(e: ErrorObject, branches: ErrorObject[]): Described {
     default:
       return { code: "schema", message: e.message ?? `fails ${e.keyword}`, key: false };
   }
+}
+
+/**
+ * Fleet files are YAML 1.2 (the core schema): an unquoted `012`, `0x1f`, `1e3`, `true` or
+ * `null` is a number, a boolean or null, never the string it looks like, while `yes`, `no`,
+ * `on` and `off` are strings, not booleans as in YAML 1.1. When that is why a value has the
+ * wrong type, say how to write it, with the user's own text.
+ */
+function yamlHint(expected: readonly string[], data: unknown, path: DocPath, written: WrittenScalar | undefined): string {
+  if (written === undefined) return "";
+  const last = path[path.length - 1];
+  const lead = typeof last === "number" ? "- " : last === undefined ? "" : `${yamlKey(last)}: `;
+  if (expected.includes("string") && (data === null || typeof data === "number" || typeof data === "boolean") && !written.quoted && written.text !== "") {
+    return `; quote it: ${lead}${JSON.stringify(written.text)}`;
+  }
+  if (expected.includes("boolean") && typeof data === "string") {
+    const word = YAML11_BOOLEANS.get(data);
+    if (word === undefined) return "";
+    return written.quoted ? `; write ${lead}${word}, without quotes` : `; YAML 1.2 reads ${data} as a string: write ${lead}${word}`;
+  }
+  return "";
+}
+
+/** What YAML 1.1 read as booleans, and YAML 1.2 reads as strings. */
+const YAML11_BOOLEANS = new Map<string, string>([
+  ...["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE"].map((w) => [w, "true"] as const),
+  ...["n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE"].map((w) => [w, "false"] as const),
+]);
+
+/** A key as it can be written unquoted, else quoted. */
+function yamlKey(key: string): string {
+  return /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) && typeof resolvePlain(key) === "string" ? key : JSON.stringify(key);
 }
 
 /** `"a"`, `"a" or "b"`, `one of "a", "b", "c"`. */
@@ -145,7 +190,9 @@ function typeWords(type: string): string {
     .join(" or ");
 }
 
-function kindOf(v: unknown): string {
+/** The value as YAML read it; `null` is "empty" only when nothing was written (`key:`), else it is `null` or `~`. */
+function kindOf(v: unknown, written?: WrittenScalar): string {
+  if (v === null && written !== undefined && written.text !== "") return "null";
   if (v === null || v === undefined) return "empty";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";

@@ -1,10 +1,11 @@
-import type { Issue } from "../diagnostics/issue.js";
+import { isScalar } from "yaml";
+import type { DocPath, Issue } from "../diagnostics/issue.js";
 import { nearest } from "../diagnostics/suggest.js";
 import type { Cluster } from "../generated/paodin-fleet/cluster_v1alpha1.js";
 import type { Fleet } from "../generated/paodin-fleet/fleet_v1alpha1.js";
 import { issueAt, type SourceDoc } from "../load/source.js";
 import { validatorFor } from "./validators.js";
-import { ajvIssues, type Anchor } from "./ajv-issues.js";
+import { ajvIssues, type Anchor, type WrittenScalar } from "./ajv-issues.js";
 
 export const API_VERSION = "paodin-fleet/v1alpha1";
 
@@ -19,7 +20,17 @@ export type ClusterDoc = { readonly kind: "Cluster"; readonly src: SourceDoc; re
 export type TypedDoc = FleetDoc | ClusterDoc;
 
 export function anchorIn(src: SourceDoc, base: readonly (string | number)[] = []): Anchor {
-  return { base, issue: (path, code, message, key) => issueAt(src, path, code, message, { key }) };
+  return { base, issue: (path, code, message, key) => issueAt(src, path, code, message, { key }), written: (path) => writtenAt(src, path) };
+}
+
+/** The scalar at exactly this path as the file spells it (parses the file for positions: only for a message). */
+export function writtenAt(src: SourceDoc, path: DocPath): WrittenScalar | undefined {
+  // The value's own node: `key:` with nothing after it has none (nodeAt would answer with the key).
+  const node = src.doc.getIn(path, true);
+  if (!isScalar(node) || typeof node.source !== "string") return undefined;
+  const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+  if (!quoted && node.type !== "PLAIN") return undefined;
+  return { text: node.source, quoted };
 }
 
 /** Checks one document's apiVersion and kind, then its schema. Returns it typed when valid. */
