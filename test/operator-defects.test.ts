@@ -77,6 +77,24 @@ describe("operator defects", () => {
     }
   });
 
+  it("two ingestors in one namespace, whose pods the operator labels alike", async () => {
+    const files = exampleFleet();
+    files["clusters/fleet.yaml"] = files["clusters/fleet.yaml"]!.replace(
+      "    objectStorage:\n",
+      ["    ingestors:", "    - name: softs", "    - name: tenant-a", "      spec:", "        tenants: [member-1]", "    - name: other", "      namespace: monitoring-b", "    objectStorage:", ""].join("\n"),
+    );
+    const { dir, cleanup } = testdir(files);
+    try {
+      const r = await run(["validate"], dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        'clusters/fleet.yaml:31:13 spec.central.ingestors[1].name: warning shares namespace kubesphere-monitoring-system with ingestor "softs": at this operator revision all ingestor pods carry the same single label, so their StatefulSets and Services select each other\'s pods; give each ingestor a namespace of its own\n',
+      );
+    } finally {
+      cleanup();
+    }
+  });
+
   it("fail the run with --strict, and nothing is written", async () => {
     const { dir, cleanup } = testdir(fleetWithDefects());
     try {

@@ -98,6 +98,48 @@ function kustomizeMs(overlays: string, names: readonly string[]): number {
   return median(times);
 }
 
+/**
+ * The review of a pull request, as CI runs it: the fleet committed on `main`, one change (the
+ * gateway URL in central mode, the sidecar address in scattered mode) rendered on the branch,
+ * then `diff --against main --format markdown --split-dir`, beside `render --check` on the same
+ * tree, alternately. The commit is made with `git fast-import` (one pack; `git add` of tens of
+ * thousands of files takes longer than everything measured). NaN without git.
+ */
+function reviewTimes(dir: string, mode: string, runs: number): { diffMs: number; checkMs: number } {
+  const none = { diffMs: NaN, checkMs: NaN };
+  if (spawnSync("git", ["--version"], { stdio: "ignore" }).status !== 0) return none;
+  const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], { cwd: dir, stdio: ["pipe", "ignore", "pipe"] });
+  git("init", "-q", "-b", "main");
+  const parts: Buffer[] = [Buffer.from("commit refs/heads/main\ncommitter bench <bench@example.com> 0 +0000\ndata 5\nbase\n")];
+  for (const top of ["clusters", "overlays"]) {
+    const walk = (rel: string): void => {
+      for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+        const r = `${rel}/${e.name}`;
+        if (e.isDirectory()) walk(r);
+        else {
+          const bytes = readFileSync(path.join(dir, r));
+          parts.push(Buffer.from(`M 100644 inline ${r}\ndata ${bytes.length}\n`), bytes, Buffer.from("\n"));
+        }
+      }
+    };
+    walk(top);
+  }
+  execFileSync("git", ["fast-import", "--quiet"], { cwd: dir, input: Buffer.concat(parts), stdio: ["pipe", "ignore", "pipe"] });
+  const fleetFile = path.join(dir, "clusters", "fleet.yaml");
+  const fleet = readFileSync(fleetFile, "utf8");
+  const changed = mode === "central" ? fleet.replace(':30990"', ':31990"') : fleet.replace(':30901"', ':31901"');
+  if (changed === fleet) return none;
+  writeFileSync(fleetFile, changed);
+  timed([BIN, "render"], dir);
+  const diffs: number[] = [];
+  const checks: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    checks.push(timed([BIN, "render", "--check"], dir).ms);
+    diffs.push(timed([BIN, "diff", "--against", "main", "--format", "markdown", "--split-dir", path.join(dir, "review")], dir).ms);
+  }
+  return { diffMs: median(diffs), checkMs: median(checks) };
+}
+
 interface Row {
   mode: string;
   members: number;
@@ -109,6 +151,9 @@ interface Row {
   bytes: number;
   floorMs: number;
   checkMs: number;
+  /** `diff --against main --format markdown` of a one-line change, and `render --check` beside it. */
+  diffMs: number;
+  diffCheckMs: number;
 }
 
 function main(): void {
@@ -156,6 +201,8 @@ function main(): void {
         // On the tree the last render left: unchanged.
         const checks = Array.from({ length: runs }, () => timed([BIN, "render", "--check"], dir).ms);
         if (mode === "central" && members >= 10 && Number.isNaN(kustomize)) kustomize = kustomizeMs(out, ["host", "member-00000", "member-00001"]);
+        // A ratio of two times, each the median of `repeat` runs even at 10,000 members.
+        const review = reviewTimes(dir, mode, repeat);
         const renderMs = median(renders.map((r) => r.ms));
         rows.push({
           mode,
@@ -168,6 +215,8 @@ function main(): void {
           bytes: stats!.bytes,
           floorMs: median(floors),
           checkMs: median(checks),
+          diffMs: review.diffMs,
+          diffCheckMs: review.checkMs,
         });
         process.stderr.write(`  ${mode} ${members} members: ${renderMs.toFixed(0)} ms\n`);
         rmSync(dir, { recursive: true, force: true });
@@ -181,13 +230,14 @@ function main(): void {
 
 function report(rows: readonly Row[], kustomizeMs: number): void {
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
-  console.log("| mode | clusters | render | per cluster | peak memory | files | bytes | floor | render/floor | --check |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| mode | clusters | render | per cluster | peak memory | files | bytes | floor | render/floor | --check | diff | diff/--check |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(
-      `| ${r.mode} | ${r.clusters} | ${r.renderMs.toFixed(0)} ms | ${r.perClusterMs.toFixed(3)} ms | ${mb(r.rss)} | ${r.files} | ${mb(r.bytes)} | ${r.floorMs.toFixed(0)} ms | ${(r.renderMs / r.floorMs).toFixed(2)}x | ${r.checkMs.toFixed(0)} ms |`,
+      `| ${r.mode} | ${r.clusters} | ${r.renderMs.toFixed(0)} ms | ${r.perClusterMs.toFixed(3)} ms | ${mb(r.rss)} | ${r.files} | ${mb(r.bytes)} | ${r.floorMs.toFixed(0)} ms | ${(r.renderMs / r.floorMs).toFixed(2)}x | ${r.checkMs.toFixed(0)} ms | ${r.diffMs.toFixed(0)} ms | ${(r.diffMs / r.diffCheckMs).toFixed(2)}x |`,
     );
   }
+  console.log("\ndiff: `diff --against main --format markdown --split-dir` after a one-line change (central: the gateway URL; scattered: the sidecar address), rendered and committed on a branch as CI sees it; diff/--check against `render --check` of the same tree, run alternately.");
   console.log(`\nkubectl kustomize of one overlay (the host's and two members', median of 9 after a warm-up): ${kustomizeMs.toFixed(0)} ms`);
   const find = (mode: string, members: number) => rows.find((r) => r.mode === mode && r.members === members);
   const checks: [string, boolean | undefined, string][] = [];
@@ -196,6 +246,12 @@ function report(rows: readonly Row[], kustomizeMs: number): void {
     checks.push(["1,000-member central render ≤ 2x the plain-write floor", c1k.renderMs <= 2 * c1k.floorMs, `${(c1k.renderMs / c1k.floorMs).toFixed(2)}x`]);
     checks.push(["time per cluster ≤ 1% of one kubectl kustomize", c1k.perClusterMs <= kustomizeMs / 100, `${((100 * c1k.perClusterMs) / kustomizeMs).toFixed(2)}%`]);
     checks.push(["render --check on an unchanged tree faster than the render", c1k.checkMs < c1k.renderMs, `${c1k.checkMs.toFixed(1)} ms vs ${c1k.renderMs.toFixed(1)} ms`]);
+  }
+  for (const members of [1000, 10_000]) {
+    const r = find("central", members);
+    if (r !== undefined && !Number.isNaN(r.diffMs)) {
+      checks.push([`diff --against a ref at ${members.toLocaleString("en-US")} members ≤ 2x render --check`, r.diffMs <= 2 * r.diffCheckMs, `${(r.diffMs / r.diffCheckMs).toFixed(2)}x`]);
+    }
   }
   for (const mode of ["central", "scattered"]) {
     const a = find(mode, 1000);

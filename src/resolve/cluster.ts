@@ -8,7 +8,7 @@ import { writtenAt, type ClusterDoc } from "../validate/documents.js";
 import { validatorFor } from "../validate/validators.js";
 import { checkGatewayURL, checkStoreAddress, unpinnedReason } from "./checks.js";
 import type { Asset, CentralSettings, ObjectStorageSource, ResolvedCluster } from "./model.js";
-import { ingestorDefects, serviceDefects, storeDefects, type Defect } from "./operator-defects.js";
+import { ingestorDefects, ingestorSetDefects, serviceDefects, storeDefects, type Defect } from "./operator-defects.js";
 
 /**
  * One cluster's settings, merged and with defaults filled in, checked and turned into what
@@ -255,6 +255,7 @@ function validateCrSpecs(ctx: ClusterContext, central: CentralSettings, s: Setti
     warn(serviceDefects(central.serviceSpec), ["central", "service", "spec"]);
     warn(storeDefects(central.store.spec), ["central", "store", "spec"]);
     central.ingestors.forEach((i, index) => warn(ingestorDefects(i.spec), ["central", "ingestors", index, "spec"]));
+    for (const d of ingestorSetDefects(central.ingestors)) warn([{ path: ["name"], message: d.message }], ["central", "ingestors", d.index]);
   }
 }
 

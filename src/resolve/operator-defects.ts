@@ -74,3 +74,25 @@ function dataVolumeSetting(component: { dataVolume?: unknown } | undefined, at: 
 export function ingestorDefects(spec: IngestorSpec): Defect[] {
   return [...logSettings(spec, [], "Thanos Receive"), ...dataVolumeSetting(spec, [], "Thanos Receive")];
 }
+
+/**
+ * Every ingestor's pods carry the one label `app.kubernetes.io/name: thanos-receive-ingestor`,
+ * and its StatefulSet and Service select by it alone (receive_ingestor/receive_ingestor.go
+ * `labels()` over an empty BaseLabels at fdb79a7): two ingestors in one namespace select each
+ * other's pods, so each Service sends writes to both. One finding per ingestor after the first.
+ */
+export function ingestorSetDefects(ingestors: readonly { name: string; namespace: string }[]): { index: number; message: string }[] {
+  const first = new Map<string, string>();
+  const out: { index: number; message: string }[] = [];
+  ingestors.forEach((i, index) => {
+    const other = first.get(i.namespace);
+    if (other === undefined) first.set(i.namespace, i.name);
+    else {
+      out.push({
+        index,
+        message: `shares namespace ${i.namespace} with ingestor "${other}": at this operator revision all ingestor pods carry the same single label, so their StatefulSets and Services select each other's pods; give each ingestor a namespace of its own`,
+      });
+    }
+  });
+  return out;
+}

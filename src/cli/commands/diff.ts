@@ -1,10 +1,12 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../diagnostics/issue.js";
 import { diffTrees } from "../../output/diff.js";
 import { ANSI_TEXT, compileTemplate, DEFAULT_MARKDOWN_TEMPLATE, formatJson, formatMarkdown, formatText, PLAIN_TEXT } from "../../output/diff-format.js";
-import { resolveCommit, withWorktree } from "../../output/git.js";
-import { readTree, treeAfter } from "../../output/tree.js";
+import { writeComments } from "../../output/comments.js";
+import { listCommitted, readCommitted, resolveCommit } from "../../output/git.js";
+import { readTree } from "../../output/tree.js";
+import { HEADER_PREFIX } from "../../emit/emit.js";
 import { renderFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
 import { useColour, type Io } from "../io.js";
@@ -19,11 +21,13 @@ Options:
   --clusters DIR       the fleet's directory (default: clusters)
   --out DIR            the output directory (default: overlays)
   --against DIR|REF    compare with another directory, or with the output directory as
-                       committed at a git ref (default: the output directory as it is now)
+                       committed at a git ref, read from git's objects (default: the
+                       output directory as it is now)
   --format FORMAT      text (default; coloured on a terminal), markdown or json
   --template FILE      markdown: a Handlebars template for one comment, instead of the default
   --split-dir DIR      markdown: write each comment (at most 65,536 characters) to
-                       DIR/comment-N.md instead of printing them
+                       DIR/comment-001.md, comment-002.md… (in order as a shell glob
+                       lists them; earlier runs' comment files there are removed)
   --exit-code          exit 2 when there are changes
   --strict             fail on warnings too (operator defects, unused overrides)
   -h, --help           show this help
@@ -54,13 +58,17 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   }
   const template = values.template !== undefined ? await readTemplate(path.resolve(io.cwd, values.template)) : DEFAULT_MARKDOWN_TEMPLATE;
 
+  const outDir = path.resolve(io.cwd, values.out);
+  // What to compare with is found first (a bad ref fails at once), and git lists the committed
+  // tree while the fleet renders.
+  const base = await baseOf(io.cwd, outDir, values.against);
+  const listing = base.kind === "git" ? listCommitted(io.cwd, base.commit, outDir) : undefined;
+  listing?.catch(() => undefined); // awaited below; a render that fails first is the error to report
   const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict, outLabel: values.out.replace(/\/+$/, "") });
   printWarnings(rendered.warnings, io);
-  const outDir = path.resolve(io.cwd, values.out);
-  const beforeFiles = await readBefore(io.cwd, outDir, values.against);
-  const before = new Map(beforeFiles.map((f) => [f.path, f.content.toString("utf8")]));
-  const after = treeAfter(beforeFiles, rendered.files);
-  const d = diffTrees(before, after);
+  const desired = new Map(rendered.files.map((f) => [f.path, f.content]));
+  const before = base.kind === "git" ? await readCommitted(io.cwd, await listing!, desired) : fromDir(base.dir, desired);
+  const d = diffTrees(before, treeAfter(before, desired));
   const code = values["exit-code"] && d.clusters.length > 0 ? 2 : 0;
 
   if (format === "json") return { code, stdout: formatJson(d) };
@@ -69,10 +77,9 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   }
   const comments = formatMarkdown(d, compileTemplate(template));
   if (values["split-dir"] !== undefined) {
-    const dir = path.resolve(io.cwd, values["split-dir"]);
-    await mkdir(dir, { recursive: true });
-    for (const [i, c] of comments.entries()) await writeFile(path.join(dir, `comment-${i + 1}.md`), c);
-    return { code, stdout: `Wrote ${comments.length} comment${comments.length === 1 ? "" : "s"} to ${values["split-dir"]}/.\n` };
+    const names = writeComments(path.resolve(io.cwd, values["split-dir"]), comments);
+    const shown = values["split-dir"].replace(/\/+$/, "");
+    return { code, stdout: `Wrote ${comments.length} comment${comments.length === 1 ? "" : "s"} to ${shown}/: ${names.length === 1 ? names[0] : `${names[0]} … ${names.at(-1)}`}.\n` };
   }
   return { code, stdout: comments.join(`\n${COMMENT_SEPARATOR}\n`) };
 }
@@ -85,12 +92,37 @@ async function readTemplate(file: string): Promise<string> {
   }
 }
 
-/** The tree to compare with: a directory, the output directory at a git ref, or as it is now. */
-async function readBefore(cwd: string, outDir: string, against: string | undefined) {
-  if (against === undefined) return readTree(outDir);
+/** What to compare with: a directory (the output directory by default), or a commit. */
+async function baseOf(cwd: string, outDir: string, against: string | undefined): Promise<{ kind: "dir"; dir: string } | { kind: "git"; commit: string }> {
+  if (against === undefined) return { kind: "dir", dir: outDir };
   const asDir = path.resolve(cwd, against);
-  if (await stat(asDir).then((s) => s.isDirectory(), () => false)) return readTree(asDir);
+  if (await stat(asDir).then((s) => s.isDirectory(), () => false)) return { kind: "dir", dir: asDir };
   const commit = await resolveCommit(cwd, against);
   if (commit === undefined) throw new UsageError(`--against ${against} is neither a directory nor a git ref`);
-  return withWorktree(cwd, commit, outDir, async (there) => readTree(there));
+  return { kind: "git", commit };
+}
+
+/**
+ * A directory's files as path → text; one with the rendered text gets the rendered string
+ * itself, so that comparing the two costs nothing. (At a git ref, `readCommitted` does the
+ * same from blob ids, reading only the blobs that differ.)
+ */
+function fromDir(dir: string, desired: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of readTree(dir)) {
+    const text = f.content.toString("utf8");
+    const same = desired.get(f.path);
+    out.set(f.path, same === text ? same : text);
+  }
+  return out;
+}
+
+/**
+ * The output directory as a full render would leave it: the rendered files, plus the files
+ * paodin-fleet did not generate (which it never removes).
+ */
+function treeAfter(before: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>): Map<string, string> {
+  const after = new Map(desired);
+  for (const [p, text] of before) if (!after.has(p) && !text.startsWith(HEADER_PREFIX)) after.set(p, text);
+  return after;
 }

@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { objectsOf, scanSingleObject, staysInCluster, type ObjectId } from "../src/output/diff-objects.js";
+import { REPO } from "./helpers/cli.js";
+
+/**
+ * `diff` finds the objects of a changed file with a line scanner, and leaves anything it is not
+ * sure of to the `yaml` package. On what it accepts, the two must agree: checked on every
+ * rendered file in the repository and on mutations of them.
+ */
+
+/** What the `yaml` package reads: the id of each document that is an object. */
+function yamlIds(content: string): ObjectId[] | "error" {
+  const docs = parseAllDocuments(content, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return [];
+  const out: ObjectId[] = [];
+  for (const doc of docs) {
+    if (doc.contents === null) continue;
+    if (doc.errors.length > 0) return "error";
+    const o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
+    if (o === null || typeof o !== "object" || typeof o.apiVersion !== "string" || typeof o.kind !== "string") continue;
+    if (o.kind === "Kustomization" && o.apiVersion.startsWith("kustomize.config.k8s.io/")) {
+      out.push({ apiVersion: o.apiVersion, kind: o.kind, name: "" });
+      continue;
+    }
+    const meta = o.metadata as Record<string, unknown> | null | undefined;
+    if (meta === null || typeof meta !== "object" || typeof meta.name !== "string") continue;
+    out.push({ apiVersion: o.apiVersion, kind: o.kind, name: meta.name, ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}) });
+  }
+  return out;
+}
+
+function renderedFiles(): { file: string; content: string }[] {
+  const out: { file: string; content: string }[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(name)) out.push({ file: path.relative(REPO, p), content: readFileSync(p, "utf8") });
+    }
+  };
+  walk(path.join(REPO, "overlays"));
+  for (const variant of readdirSync(path.join(REPO, "test", "golden"))) if (variant !== "diff") walk(path.join(REPO, "test", "golden", variant));
+  return out;
+}
+
+/**
+ * The scanner's answer, when it gives one, is the `yaml` package's (for a file the package can
+ * read: the scanner does not look past the identity for errors deeper down).
+ */
+function agrees(content: string): void {
+  const scanned = scanSingleObject(content);
+  if (scanned === undefined) return;
+  const read = yamlIds(content);
+  if (read === "error") return;
+  expect(scanned === null ? [] : [scanned], content).toEqual(read);
+}
+
+describe("the object scanner of diff", () => {
+  const files = renderedFiles();
+
+  it("takes every rendered file, and reads it as the yaml package does", () => {
+    expect(files.length).toBeGreaterThan(50);
+    for (const { file, content } of files) {
+      const scanned = scanSingleObject(content);
+      expect(scanned, file).not.toBeUndefined();
+      agrees(content);
+    }
+  });
+
+  it("agrees with the yaml package, or declines, on mutations of them", () => {
+    const mutations: ((s: string) => string)[] = [
+      (s) => `---\n${s}`,
+      (s) => `${s}---\n${s}`,
+      (s) => s.replace(/^  name: (.*)$/m, '  name: "$1"'),
+      (s) => s.replace(/^  name: (.*)$/m, "  name: '$1'"),
+      (s) => s.replace(/^  name: (.*)$/m, "  name: 1234"),
+      (s) => s.replace(/^  name: (.*)$/m, "  name: true"),
+      (s) => s.replace(/^  name: (.*)$/m, "  name: &a $1"),
+      (s) => s.replace(/^  name: (.*)$/m, "  name: $1 # a comment"),
+      (s) => s.replace(/^  name: (.*)$/m, "  name:\n    $1"),
+      (s) => s.replace(/^  name: (.*)$/m, '  "name": $1'),
+      (s) => s.replace(/^metadata:$/m, "metadata: # the object's"),
+      (s) => s.replace(/^metadata:\n/m, "metadata:\n  # a comment\n"),
+      (s) => s.replace(/^metadata:$/m, "metadata: {}"),
+      (s) => s.replace(/^kind: (.*)$/m, 'kind: "$1"'),
+      (s) => s.replace(/^kind: (.*)$/m, "kind: !!str $1"),
+      (s) => s.replace(/^kind: (.*)$/m, "kind: $1\nkind: Other"),
+      (s) => s.replace(/^apiVersion: (.*)$/m, "apiVersion: |\n  $1"),
+      (s) => s.replace(/^apiVersion: (.*)$/m, 'apiVersion: "$1\n  continued"'),
+      (s) => s.replace(/^spec:$/m, 'spec: "a\nmetadata: x"'),
+      (s) => s.replace(/^  namespace: (.*)$/m, "  namespace: null"),
+      (s) => s.replace(/^  namespace: (.*)$/m, ""),
+      (s) => s.replace(/^ {2}/m, "\t"),
+      (s) => s.replace(/\n/, "\r\n"),
+      (s) => s.replace(/^metadata:\n {2}/m, "metadata:\n "),
+      (s) => s.replace(/^metadata:\n {2}/m, "metadata:\n  - "),
+      (s) => `%YAML 1.2\n---\n${s}`,
+      (s) => `${s}...\n`,
+      (s) => s.replace(/^metadata:/m, "? metadata\n:"),
+      (s) => s.replace(/^(?!#)/gm, "  "),
+      (s) => s.replace(/^(apiVersion: .*)$/m, "  $1"),
+    ];
+    for (const { content } of files) for (const m of mutations) agrees(m(content));
+  });
+
+  it("agrees with the yaml package, or declines, on random line edits", () => {
+    const sample = files.filter((_, i) => i % 5 === 0).map((f) => f.content);
+    const pieces = ["---", "...", "#", " ", "  ", "'", '"', ":", ": ", "- ", "&a ", "*a", "!t ", "|", ">", "{", "[", "name: x", "  name: y", "namespace: n", "metadata:", "kind: K", "0", "true", "\t"];
+    fc.assert(
+      fc.property(fc.constantFrom(...sample), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...pieces), fc.boolean()), { minLength: 1, maxLength: 4 }), (text, edits) => {
+        const lines = text.split("\n");
+        for (const [at, piece, replace] of edits) {
+          const i = at % lines.length;
+          if (replace) lines[i] = piece + lines[i]!.trimStart();
+          else lines.splice(i, 0, piece);
+        }
+        agrees(lines.join("\n"));
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
+  });
+
+  it("names a kustomization file by its path, and hides Secret values", () => {
+    expect(objectsOf("kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n")[0]!.id.name).toBe("kustomization.yaml");
+    const secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: n\nstringData:\n  thanos.yaml: c2VjcmV0\n";
+    const [o] = objectsOf("secret_n_s.yaml", secret);
+    expect(o!.shown).toContain("thanos.yaml: <hidden>");
+    expect(o!.shown).not.toContain("c2VjcmV0");
+  });
+
+  it("knows the objects the fleet only patches: they stay in the cluster", () => {
+    const prometheus = files.find((f) => f.file.endsWith("overlays/member-1/prometheus.monitoring.coreos.com_kubesphere-monitoring-system_k8s.yaml"))!;
+    expect(staysInCluster(prometheus.content)).toBe(true);
+    const store = files.find((f) => f.file.includes("/store.monitoring.paodin.io_"))!;
+    expect(staysInCluster(store.content)).toBe(false);
+    expect(staysInCluster("kind: ConfigMap\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n")).toBe(true);
+    expect(staysInCluster("kind: ConfigMap\nmetadata:\n  annotations:\n    note: Prune=false is not an option here\n")).toBe(false);
+  });
+});
