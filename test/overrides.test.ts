@@ -143,6 +143,12 @@ const ROWS: readonly Row[] = [
     context: () => ({ kubesphere: { strategy: "configMap" } }),
     expect: [E, E, w(`on a host in scattered mode: ${NOT_IN_CENTRAL_KS}`), w(`on a member in scattered mode: ${NOT_IN_CENTRAL_KS}`)],
   },
+  {
+    // Tells the fleet how the cluster is set up: no output of its own, a warning where it matters.
+    field: "kubesphere.alerting",
+    value: true,
+    expect: [w("ks-installer points KubeSphere alerting at the gateway too"), w("ks-installer points KubeSphere alerting at the gateway too"), w(`on a host in scattered mode: ${NOT_IN_CENTRAL_KS}`), w(`on a member in scattered mode: ${NOT_IN_CENTRAL_KS}`)],
+  },
 ];
 
 /** Fields used by role and mode whose effect depends on other settings: reported when those rule them out. */

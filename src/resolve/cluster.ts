@@ -53,6 +53,14 @@ function report(ctx: ClusterContext, settingPath: DocPath, code: IssueCode, mess
 }
 
 /**
+ * ks-installer 3.3 derives `alerting.prometheusEndpoint` of kubesphere-config (and the
+ * ThanosRuler's query endpoints) from `common.monitoring.endpoint`
+ * (roles/ks-core/config/templates/kubesphere-config.yaml.j2 at v3.3.2).
+ */
+const ALERTING_WARNING =
+  "with strategy clusterConfiguration, ks-installer points KubeSphere alerting at the gateway too, which serves no /api/v1/rules and keeps metric metadata at /targets/meta: alert-rule status and metadata stop working; use strategy configMap, which changes monitoring.endpoint alone";
+
+/**
  * The operator runs `junotx/paodin-monitoring-gateway:latest` when the Service names no
  * gateway image (pkg/controllers/monitoring/options/options.go at fdb79a7): a tag that moves,
  * pushed from a branch that soon renamed the API. The fleet pins it, as it pins the controller.
@@ -113,6 +121,10 @@ export function resolveCluster(ctx: ClusterContext, clusterSpec: Cluster["spec"]
   if (isHost && ctx.mode === "central") checkGatewayImage(ctx, central.serviceSpec.gateway?.image, operator.allowUnpinnedImage === true);
   const kubesphere = s.kubesphere;
   let base: Asset | undefined;
+  if (ctx.mode === "central" && kubesphere.strategy !== "configMap" && kubesphere.alerting === true) {
+    const o = origin(ctx, ["kubesphere", "alerting"]);
+    ctx.issues.push(issueAt(o.src, o.path, "unused-setting", ALERTING_WARNING, { severity: "warning", key: true }));
+  }
   if (ctx.mode === "central" && kubesphere.strategy === "configMap") {
     if (kubesphere.base === undefined) {
       missing(ctx, ["kubesphere", "base"], ["kubesphere", "strategy"], "required with strategy configMap: the kubesphere.yaml to start from");

@@ -340,6 +340,10 @@ export interface KubeSphere {
    * Path of a `kubesphere.yaml` (the ConfigMap's key) to start from, relative to the fleet file that names it; `monitoring.endpoint` is set and everything else kept. Required with `configMap`.
    */
   base?: string;
+  /**
+   * KubeSphere alerting is enabled on the cluster (`spec.alerting.enabled` of its ClusterConfiguration). With `clusterConfiguration`, ks-installer also points alerting at the gateway, which serves no alerting rules: a warning says so.
+   */
+  alerting?: boolean;
 }
 /**
  * The objects that sync `overlays/<cluster>` to each cluster.
