@@ -1,4 +1,5 @@
 import { ansi, plain, type Style } from "../diagnostics/format.js";
+import { causeOf, isSystemError } from "../diagnostics/environment.js";
 
 /** What a command may touch of the outside world besides files: streams, environment, working directory. */
 export interface Io {
@@ -18,5 +19,42 @@ export function styleFor(stream: Io["stderr"], env: Io["env"]): Style {
 }
 
 export function processIo(): Io {
-  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+  return { cwd: process.cwd(), env: process.env, stdout: guarded(process.stdout, "standard output"), stderr: guarded(process.stderr, "standard error") };
+}
+
+/** Exit code for a stream that failed otherwise than by its reader going away (a full disk behind `> file`). */
+const EXIT_ENVIRONMENT = 74;
+
+/**
+ * A process stream that outlives its reader: when the reader goes away (`render --check | head`),
+ * writing fails with EPIPE; from then on output is dropped, quietly, and the command finishes as
+ * it would have (a render still completes its swap) with its own exit code. Any other failure
+ * (ENOSPC behind a redirection) is said once on stderr and makes the exit code 74.
+ */
+function guarded(stream: NodeJS.WriteStream, name: string): Io["stdout"] {
+  let closed = false;
+  stream.on("error", (e: Error) => {
+    closed = true;
+    if (isSystemError(e) && e.code === "EPIPE") return;
+    process.exitCode = EXIT_ENVIRONMENT;
+    process.once("exit", () => {
+      process.exitCode = EXIT_ENVIRONMENT;
+      if (stream !== process.stderr) {
+        try {
+          process.stderr.write(`paodin-fleet: cannot write to ${name}: ${isSystemError(e) ? causeOf(e) : e.message}\n`);
+        } catch {
+          // Nowhere left to say it.
+        }
+      }
+    });
+  });
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    write(s: string) {
+      if (closed || stream.destroyed) return;
+      stream.write(s);
+    },
+  };
 }

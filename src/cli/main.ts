@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../package-root.js";
 import { formatIssue, toJSON } from "../diagnostics/format.js";
-import { FleetError, InternalError, UsageError } from "../diagnostics/issue.js";
+import { describeSystemError, isEnvironmentFailure } from "../diagnostics/environment.js";
+import { EnvironmentError, FleetError, InternalError, UsageError } from "../diagnostics/issue.js";
 import { styleFor, type Io } from "./io.js";
 import type { CommandResult } from "./commands/shared.js";
 
-export const EXIT = { ok: 0, invalid: 1, drift: 2, usage: 64, internal: 70 } as const;
+export const EXIT = { ok: 0, invalid: 1, drift: 2, usage: 64, internal: 70, environment: 74 } as const;
 
 const HELP = `Usage: paodin-fleet <command> [options]
 
@@ -20,7 +21,8 @@ Commands:
   schemas    generate TypeScript types from schemas/; schemas import: CRDs to JSON Schemas
 
 Run \`paodin-fleet <command> --help\` for a command's options.
-Exit codes: 0 success, 1 invalid fleet, 2 drift (--check), 64 usage error, 70 internal error.
+Exit codes: 0 success, 1 invalid fleet, 2 drift (--check), 64 usage error, 70 internal error,
+74 environment error (disk full, read-only, permissions, mount point, locked).
 `;
 
 type Command = (argv: readonly string[], io: Io) => Promise<CommandResult>;
@@ -71,6 +73,15 @@ function report(e: unknown, io: Io, json: boolean): number {
   if (e instanceof UsageError) {
     io.stderr.write(`paodin-fleet: ${e.message}\nRun \`paodin-fleet --help\` for usage.\n`);
     return EXIT.usage;
+  }
+  // The machine, not the fleet and not paodin-fleet: one line naming the path and the cause.
+  if (e instanceof EnvironmentError) {
+    io.stderr.write(`paodin-fleet: ${e.message}\n`);
+    return EXIT.environment;
+  }
+  if (isEnvironmentFailure(e)) {
+    io.stderr.write(`paodin-fleet: ${describeSystemError(e, io.cwd)}\n`);
+    return EXIT.environment;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const detail = e instanceof InternalError && e.detail !== undefined ? `\n${e.detail}` : "";

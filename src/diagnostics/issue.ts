@@ -10,6 +10,7 @@ export type IssueCode =
   | "file-not-text"
   | "file-too-large"
   | "file-empty"
+  | "file-skipped"
   | "path-outside-root"
   | "yaml-syntax"
   | "yaml-aliases"
@@ -40,6 +41,8 @@ export type IssueCode =
   | "invalid-asset"
   | "operator-defect"
   | "unused-setting"
+  // output
+  | "output-not-ours"
   // schemas import
   | "not-a-crd"
   | "crd-no-schema"
@@ -113,6 +116,19 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/**
+ * The environment failed the command, not the fleet and not paodin-fleet: a full disk, a
+ * read-only or unwritable directory, a mount point where a directory must be replaced, a lock
+ * another render holds for too long. Exit 74 with this one line (it names the path and the
+ * cause), never a stack trace.
+ */
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvironmentError";
   }
 }
 

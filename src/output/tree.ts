@@ -18,7 +18,13 @@ export type Entry = "file" | "other";
  * empty when `dir` does not exist. Synchronous: a large fleet's output is thousands of small files.
  */
 export function listTree(dir: string): Map<string, Entry> {
+  return scanTree(dir).entries;
+}
+
+/** `listTree`, and the directories under `dir` (`/`-separated, relative), which a rendered file's path may not be. */
+export function scanTree(dir: string): { entries: Map<string, Entry>; dirs: Set<string> } {
   const out = new Map<string, Entry>();
+  const dirs = new Set<string>();
   const walk = (rel: string): void => {
     let entries;
     try {
@@ -29,12 +35,14 @@ export function listTree(dir: string): Map<string, Entry> {
     }
     for (const entry of entries) {
       const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(childRel);
-      else out.set(childRel, entry.isFile() ? "file" : "other");
+      if (entry.isDirectory()) {
+        dirs.add(childRel);
+        walk(childRel);
+      } else out.set(childRel, entry.isFile() ? "file" : "other");
     }
   };
   walk("");
-  return out;
+  return { entries: out, dirs };
 }
 
 /** Everything under `dir` with its bytes, sorted by path (what `diff` compares). */

@@ -1,5 +1,10 @@
+import { lstatSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../../diagnostics/issue.js";
+import { shownPath } from "../../diagnostics/environment.js";
+import { FleetError, sortIssues, UsageError, type Issue } from "../../diagnostics/issue.js";
+import { takeSkipped } from "../../load/discover.js";
+import { writerFsFor } from "../../output/faults.js";
+import { openOutput } from "../../output/open.js";
 import { OutputSession, type Outcome } from "../../output/session.js";
 import { renderFleetInto, type PipelineOptions, type RenderedFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
@@ -24,7 +29,12 @@ Options:
   --allow-outside    allow an output directory outside the project
   -h, --help         show this help
 
-Exit codes: 0 done (or up to date), 1 invalid fleet, 2 --check found drift, 64 usage error.
+One render at a time per output directory: a second one waits for the first. A render
+that was interrupted (killed) is completed or cleaned up by the next one, which says so.
+
+Exit codes: 0 done (or up to date), 1 invalid fleet (or a file in the output directory
+that paodin-fleet did not generate is in the way), 2 --check found drift, 64 usage error,
+74 environment error (disk full, read-only, permissions, mount point, locked).
 `;
 
 export async function renderCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
@@ -39,28 +49,47 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
     strict: { type: "boolean", default: false },
   });
   if (values.help) return { code: 0, stdout: RENDER_HELP };
-  await checkOutputDir(io.cwd, values.out, values.clusters, values["allow-outside"]);
+  const outDir = await checkOutputDir(io.cwd, values.out, values.clusters, values["allow-outside"]);
 
   const display = terminalProgress(io);
-  const outDir = path.resolve(io.cwd, values.out);
   const shownOut = values.out.replace(/\/+$/, "");
-  // Opened before rendering: each overlay is compared with the tree on disk, and written into
-  // the new tree, as soon as it is rendered.
-  const output = new OutputSession({ outDir, write: !values.check, clusters: values.cluster });
-  const pipeline: PipelineOptions = {
-    cwd: io.cwd,
-    clustersDir: values.clusters,
-    strict: values.strict,
-    outLabel: shownOut,
-    progress: display.progress,
-    skipOutputValidation: values.check,
-  };
-  const { rendered, outcome } = await renderInto(output, pipeline, values.cluster).finally(display.finish);
-  printWarnings(rendered.warnings, io);
+  const show = (p: string): string => shownPath(io.cwd, p);
+  const note = (s: string): void => io.stderr.write(`paodin-fleet: ${s}\n`);
+  const fs = writerFsFor(io.env);
+  // Locked before the tree is listed: the counts a render prints are those of the tree it replaces.
+  const opened = await openOutput(outDir, {
+    write: !values.check,
+    fs,
+    show,
+    onWait: (h) => note(`waiting for another render of ${shownOut}/ to finish (pid ${h.pid}, since ${h.since})`),
+  });
+  let result: { rendered: RenderedFleet; outcome: Outcome; skipped: Issue[] };
+  try {
+    for (const n of opened.notes) note(n);
+    // Opened before rendering: each overlay is compared with the tree on disk, and written into
+    // the new tree, as soon as it is rendered.
+    const output = new OutputSession({ outDir, write: !values.check, clusters: values.cluster, work: opened.work, show }, fs);
+    const pipeline: PipelineOptions = {
+      cwd: io.cwd,
+      clustersDir: values.clusters,
+      strict: values.strict,
+      outLabel: shownOut,
+      progress: display.progress,
+      skipOutputValidation: values.check,
+    };
+    result = await renderInto(output, pipeline, values, shownOut).finally(display.finish);
+  } catch (e) {
+    for (const n of opened.release()) note(n);
+    throw e;
+  }
+  const released = opened.release();
+  const { rendered, outcome, skipped } = result;
+  printWarnings(sortIssues([...skipped, ...rendered.warnings]), io);
+  for (const n of [...outcome.notes, ...released]) note(n);
   const changed = outcome.added.length + outcome.changed.length + outcome.removed.length > 0;
 
   if (values.check) {
-    const drift = changed || outcome.foreign.length > 0;
+    const drift = changed || outcome.foreign.length > 0 || outcome.blocked.length > 0;
     if (values.json) return { code: drift ? 2 : 0, stdout: `${JSON.stringify({ upToDate: !drift, ...lists(outcome) }, null, 2)}\n` };
     if (!drift) return { code: 0, stdout: `${shownOut}/ is up to date (${outcome.files} files).\n` };
     return { code: 2, stdout: `${shownOut}/ is stale; \`npm run render\` would change:\n${describe(outcome, shownOut)}` };
@@ -74,16 +103,54 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
   return { code: 0, stdout: `${summary}\n${foreignNote}` };
 }
 
-/** Renders into the session and finishes it; on any failure, the output stays as it was. */
-async function renderInto(output: OutputSession, options: PipelineOptions, selected: readonly string[] | undefined): Promise<{ rendered: RenderedFleet; outcome: Outcome }> {
+/**
+ * Renders into the session and finishes it; on any failure, the output stays as it was. Fleet
+ * files that were not read are warnings (errors with --strict, before anything is swapped in),
+ * and ride along with the errors of a fleet that fails.
+ */
+async function renderInto(
+  output: OutputSession,
+  options: PipelineOptions,
+  values: { cluster?: string[] | undefined; clusters: string; strict: boolean; check: boolean },
+  shownOut: string,
+): Promise<{ rendered: RenderedFleet; outcome: Outcome; skipped: Issue[] }> {
+  let skipped: Issue[] = [];
   try {
-    const rendered = await renderFleetInto(options, (files) => output.add(files));
-    checkSelection(selected, [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name));
-    return { rendered, outcome: output.finish() };
+    let rendered: RenderedFleet;
+    try {
+      rendered = await renderFleetInto(options, (files) => output.add(files));
+    } finally {
+      skipped = takeSkipped(options.cwd, values.clusters);
+    }
+    checkSelection(values.cluster, [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name));
+    if (values.strict && skipped.length > 0) throw new FleetError(sortIssues(skipped.map((w) => ({ ...w, severity: "error" as const }))));
+    const outcome = output.finish();
+    if (!values.check && outcome.blocked.length > 0) throw new FleetError(outcome.blocked.map((p) => inTheWay(options.cwd, shownOut, p)));
+    return { rendered, outcome, skipped };
   } catch (e) {
     output.abort();
+    if (e instanceof FleetError && skipped.length > 0 && !values.strict) throw new FleetError(sortIssues([...e.issues, ...skipped]));
     throw e;
   }
+}
+
+/** A rendered file's place is taken by something paodin-fleet did not generate: never replaced. */
+function inTheWay(cwd: string, shownOut: string, rel: string): Issue {
+  let what = "a file without paodin-fleet's header line (edited by hand, or not generated by paodin-fleet)";
+  try {
+    const st = lstatSync(path.resolve(cwd, shownOut, rel));
+    if (st.isSymbolicLink()) what = "a symbolic link";
+    else if (st.isDirectory()) what = "a directory";
+    else if (!st.isFile()) what = "not a regular file";
+  } catch {
+    // Gone meanwhile: the generic description.
+  }
+  return {
+    code: "output-not-ours",
+    severity: "error",
+    file: `${shownOut}/${rel}`,
+    message: `is ${what}, where a rendered file goes: paodin-fleet never replaces what it did not generate; move it out of ${shownOut}/ (or delete it), then render again`,
+  };
 }
 
 /** `--cluster` names must be clusters of the fleet. */
@@ -93,7 +160,7 @@ function checkSelection(selected: readonly string[] | undefined, names: readonly
 }
 
 function lists(c: Outcome): Record<string, string[]> {
-  return { added: c.added, changed: c.changed, removed: c.removed, foreign: c.foreign };
+  return { added: c.added, changed: c.changed, removed: c.removed, foreign: c.foreign, blocked: c.blocked };
 }
 
 function describe(c: Outcome, out: string): string {
@@ -103,5 +170,6 @@ function describe(c: Outcome, out: string): string {
     ...c.changed.map(line("~", "")),
     ...c.removed.map(line("-", "")),
     ...c.foreign.map(line("?", "  (not generated by paodin-fleet: move it out of the output directory)")),
+    ...c.blocked.map(line("!", "  (not generated by paodin-fleet, where a rendered file goes: a render will not replace it; move it out of the output directory)")),
   ].join("");
 }
