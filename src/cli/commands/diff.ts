@@ -1,10 +1,13 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { shownPath } from "../../diagnostics/environment.js";
 import { UsageError } from "../../diagnostics/issue.js";
 import { diffTrees } from "../../output/diff.js";
 import { ANSI_TEXT, compileTemplate, DEFAULT_MARKDOWN_TEMPLATE, formatJson, formatMarkdown, formatText, PLAIN_TEXT } from "../../output/diff-format.js";
 import { writeComments } from "../../output/comments.js";
+import { writerFsFor } from "../../output/faults.js";
 import { listCommitted, readCommitted, resolveCommit } from "../../output/git.js";
+import { openOutput } from "../../output/open.js";
 import { readTree } from "../../output/tree.js";
 import { HEADER_PREFIX } from "../../emit/emit.js";
 import { renderFleet } from "../../pipeline.js";
@@ -67,7 +70,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   const rendered = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict, outLabel: values.out.replace(/\/+$/, "") });
   printWarnings(rendered.warnings, io);
   const desired = new Map(rendered.files.map((f) => [f.path, f.content]));
-  const before = base.kind === "git" ? await readCommitted(io.cwd, await listing!, desired) : fromDir(base.dir, desired);
+  const before = base.kind === "git" ? await readCommitted(io.cwd, await listing!, desired) : await fromOutput(base.dir, outDir, desired, io);
   const d = diffTrees(before, treeAfter(before, desired));
   const code = values["exit-code"] && d.clusters.length > 0 ? 2 : 0;
 
@@ -82,6 +85,21 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
     return { code, stdout: `Wrote ${comments.length} comment${comments.length === 1 ? "" : "s"} to ${shown}/: ${names.length === 1 ? names[0] : `${names[0]} … ${names.at(-1)}`}.\n` };
   }
   return { code, stdout: comments.join(`\n${COMMENT_SEPARATOR}\n`) };
+}
+
+/**
+ * The output directory is read under its lock, after an interrupted render is completed, as
+ * `render --check` reads it: never in the middle of another render's swap.
+ */
+async function fromOutput(dir: string, outDir: string, desired: ReadonlyMap<string, string>, io: Io): Promise<Map<string, string>> {
+  if (dir !== outDir) return fromDir(dir, desired);
+  const opened = await openOutput(outDir, { write: false, fs: writerFsFor(io.env), show: (p) => shownPath(io.cwd, p) });
+  try {
+    for (const n of opened.notes) io.stderr.write(`${n}\n`);
+    return fromDir(dir, desired);
+  } finally {
+    for (const n of opened.release()) io.stderr.write(`${n}\n`);
+  }
 }
 
 async function readTemplate(file: string): Promise<string> {
