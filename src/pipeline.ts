@@ -90,14 +90,16 @@ export async function renderFleetInto(options: PipelineOptions, onFiles: (files:
 
 /** load → validate only (the `validate` command, and the first half of a render). */
 export async function loadAndValidate(options: PipelineOptions): Promise<{ valid: ValidFleet; warnings: readonly Issue[] }> {
-  const { docs, issues, complete, clustersDir } = await loadFleet(options);
+  const { docs, issues, skipped, complete, clustersDir } = await loadFleet(options);
   const validated = validateFleet(docs, clustersDir, complete);
-  const all = validated.ok ? [...issues, ...validated.warnings] : [...issues, ...validated.issues];
+  // Files discovery did not read are said with every outcome, so no cluster leaves the
+  // rendering without a word (an error with --strict, like every warning).
+  const all = validated.ok ? [...issues, ...skipped, ...validated.warnings] : [...issues, ...skipped, ...validated.issues];
   if (!validated.ok || all.some((i) => i.severity === "error")) throw new FleetError(sortIssues(all));
-  return { valid: validated.value, warnings: validated.warnings };
+  return { valid: validated.value, warnings: sortIssues([...skipped, ...validated.warnings]) };
 }
 
-async function loadFleet(options: PipelineOptions): Promise<{ docs: SourceDoc[]; issues: Issue[]; complete: boolean; clustersDir: string }> {
+async function loadFleet(options: PipelineOptions): Promise<{ docs: SourceDoc[]; issues: Issue[]; skipped: readonly Issue[]; complete: boolean; clustersDir: string }> {
   const abs = path.resolve(options.cwd, options.clustersDir);
   const clustersDir = displayPath(options.cwd, abs);
   const found = await discover(options.cwd, abs);
@@ -131,5 +133,5 @@ async function loadFleet(options: PipelineOptions): Promise<{ docs: SourceDoc[];
     issues.push(...parsed.issues);
     docs.push(...parsed.docs);
   }
-  return { docs, issues, complete, clustersDir };
+  return { docs, issues, skipped: found.skipped, complete, clustersDir };
 }

@@ -36,6 +36,20 @@ describe("fleet files that are not read are named", () => {
     expect(r.member9).toBe(false);
   });
 
+  it("validate and diff name a hidden file too, as render does", async () => {
+    const { dir, cleanup } = testdir({ ...exampleFleet(), "clusters/.member-9.yaml": member("member-9") });
+    try {
+      const warning = "clusters/.member-9.yaml warning is hidden (its name starts with a dot), so it is not read; rename it if it belongs to the fleet\n";
+      const v = await run(["validate"], dir);
+      expect(v.code).toBe(0);
+      expect(v.stderr).toBe(warning);
+      expect((await run(["diff"], dir)).stderr).toBe(warning);
+      expect((await run(["validate", "--strict"], dir)).code).toBe(1);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("a hidden directory: one warning naming it and the YAML files in it", async () => {
     const r = await renderAfter((dir) => {
       mkdirSync(path.join(dir, "clusters/.drafts"));

@@ -35,21 +35,6 @@ export function isInside(root: string, p: string): boolean {
 const YAML_NAME = /\.ya?ml$/i;
 
 /**
- * Files under the fleet's directory that the last `discover` of it did not read and said why
- * (hidden, linked directories, special files), by the directory's absolute path: warnings the
- * render command prints (errors with --strict). Kept here because the pipeline hands on only
- * discovery's errors; `takeSkipped` reads and forgets them.
- */
-const skippedByDir = new Map<string, Issue[]>();
-
-export function takeSkipped(cwd: string, clustersDir: string): Issue[] {
-  const abs = path.resolve(cwd, clustersDir);
-  const out = skippedByDir.get(abs) ?? [];
-  skippedByDir.delete(abs);
-  return out;
-}
-
-/**
  * Every YAML file under the clusters directory (`.yaml`/`.yml`, any case, any depth), sorted by
  * path so that nothing downstream depends on the order the file system lists them in. Nothing
  * is skipped silently: a hidden file or directory (a name that starts with a dot), a link to a
@@ -61,7 +46,6 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
   const issues: Issue[] = [];
   const skipped: Issue[] = [];
   const abs = path.resolve(cwd, clustersDir);
-  skippedByDir.delete(abs);
   const shownDir = displayPath(cwd, abs);
   let info;
   try {
@@ -169,7 +153,6 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
     });
     return { files: [], issues, skipped };
   }
-  skippedByDir.set(abs, skipped);
   const files: FleetFile[] = entries.map((entry) => ({ file: displayPath(cwd, entry), absPath: entry }));
   return { files, issues, skipped };
 }

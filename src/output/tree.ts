@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
-import { ARGOCD_DIR, FLUX_DIR, HEADER_PREFIX, type OutputFile } from "../emit/emit.js";
+import { ARGOCD_DIR, FLUX_DIR, HEADER_PREFIX } from "../emit/emit.js";
 
 /** A file found under the output directory. */
 export interface ExistingFile {
@@ -124,14 +124,4 @@ export function scopeOf(clusters: readonly string[]): Scope {
       return set.has(top);
     },
   };
-}
-
-/**
- * The output directory as a full render would leave it, as text: the rendered files, plus the
- * files paodin-fleet did not generate (which it never removes). What `diff` compares with. Pure.
- */
-export function treeAfter(existing: readonly ExistingFile[], desired: readonly OutputFile[]): Map<string, string> {
-  const after = new Map<string, string>(desired.map((f) => [f.path, f.content]));
-  for (const e of existing) if (!e.ours && !after.has(e.path)) after.set(e.path, e.content.toString("utf8"));
-  return new Map([...after].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

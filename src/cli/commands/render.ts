@@ -1,8 +1,7 @@
 import { lstatSync } from "node:fs";
 import path from "node:path";
 import { shownPath } from "../../diagnostics/environment.js";
-import { FleetError, sortIssues, UsageError, type Issue } from "../../diagnostics/issue.js";
-import { takeSkipped } from "../../load/discover.js";
+import { FleetError, UsageError, type Issue } from "../../diagnostics/issue.js";
 import { writerFsFor } from "../../output/faults.js";
 import { openOutput } from "../../output/open.js";
 import { OutputSession, type Outcome } from "../../output/session.js";
@@ -63,7 +62,7 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
     show,
     onWait: (h) => note(`waiting for another render of ${shownOut}/ to finish (pid ${h.pid}, since ${h.since})`),
   });
-  let result: { rendered: RenderedFleet; outcome: Outcome; skipped: Issue[] };
+  let result: { rendered: RenderedFleet; outcome: Outcome };
   try {
     for (const n of opened.notes) note(n);
     // Opened before rendering: each overlay is compared with the tree on disk, and written into
@@ -83,8 +82,8 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
     throw e;
   }
   const released = opened.release();
-  const { rendered, outcome, skipped } = result;
-  printWarnings(sortIssues([...skipped, ...rendered.warnings]), io);
+  const { rendered, outcome } = result;
+  printWarnings(rendered.warnings, io);
   for (const n of [...outcome.notes, ...released]) note(n);
   const changed = outcome.added.length + outcome.changed.length + outcome.removed.length > 0;
 
@@ -103,33 +102,21 @@ export async function renderCommand(argv: readonly string[], io: Io): Promise<Co
   return { code: 0, stdout: `${summary}\n${foreignNote}` };
 }
 
-/**
- * Renders into the session and finishes it; on any failure, the output stays as it was. Fleet
- * files that were not read are warnings (errors with --strict, before anything is swapped in),
- * and ride along with the errors of a fleet that fails.
- */
+/** Renders into the session and finishes it; on any failure, the output stays as it was. */
 async function renderInto(
   output: OutputSession,
   options: PipelineOptions,
-  values: { cluster?: string[] | undefined; clusters: string; strict: boolean; check: boolean },
+  values: { cluster?: string[] | undefined; check: boolean },
   shownOut: string,
-): Promise<{ rendered: RenderedFleet; outcome: Outcome; skipped: Issue[] }> {
-  let skipped: Issue[] = [];
+): Promise<{ rendered: RenderedFleet; outcome: Outcome }> {
   try {
-    let rendered: RenderedFleet;
-    try {
-      rendered = await renderFleetInto(options, (files) => output.add(files));
-    } finally {
-      skipped = takeSkipped(options.cwd, values.clusters);
-    }
+    const rendered = await renderFleetInto(options, (files) => output.add(files));
     checkSelection(values.cluster, [rendered.fleet.host, ...rendered.fleet.members].map((c) => c.name));
-    if (values.strict && skipped.length > 0) throw new FleetError(sortIssues(skipped.map((w) => ({ ...w, severity: "error" as const }))));
     const outcome = output.finish();
     if (!values.check && outcome.blocked.length > 0) throw new FleetError(outcome.blocked.map((p) => inTheWay(options.cwd, shownOut, p)));
-    return { rendered, outcome, skipped };
+    return { rendered, outcome };
   } catch (e) {
     output.abort();
-    if (e instanceof FleetError && skipped.length > 0 && !values.strict) throw new FleetError(sortIssues([...e.issues, ...skipped]));
     throw e;
   }
 }
