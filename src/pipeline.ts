@@ -9,10 +9,11 @@ import type { SourceDoc } from "./load/source.js";
 import { planFleet } from "./plan/plan.js";
 import type { ResolvedFleet } from "./resolve/model.js";
 import { resolveFleet } from "./resolve/resolve.js";
-import { assetsOf, checkAssets } from "./validate/assets.js";
+import { assetsOf, checkAssets } from "./resolve/assets.js";
 import { validateFleet, type ValidFleet } from "./validate/fleet.js";
-import { scanForCredentials } from "./validate/credential-scan.js";
-import { validateOverlay } from "./validate/output.js";
+import { scanForCredentials } from "./check/credential-scan.js";
+import { validateOverlay } from "./check/output.js";
+import { byPath } from "./order.js";
 
 export interface PipelineOptions {
   readonly cwd: string;
@@ -48,7 +49,7 @@ export interface Rendered extends RenderedFleet {
 export async function renderFleet(options: PipelineOptions): Promise<Rendered> {
   const files: OutputFile[] = [];
   const { fleet, warnings } = await renderFleetInto(options, (batch) => files.push(...batch));
-  return { fleet, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), warnings };
+  return { fleet, files: files.sort(byPath), warnings };
 }
 
 /**

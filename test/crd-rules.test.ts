@@ -4,12 +4,12 @@ import path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CRD_DIFFERENCES } from "../src/plan/crds.js";
-import { crdProblems } from "../src/validate/crd-rules.js";
+import { crdProblems } from "../src/check/crd-rules.js";
 import { REPO, SHARED } from "./helpers/cli.js";
 import { renderVariant, VARIANTS } from "./helpers/variants.js";
 
 /**
- * The API server's rules for CustomResourceDefinitions (src/validate/crd-rules.ts, written
+ * The API server's rules for CustomResourceDefinitions (src/check/crd-rules.ts, written
  * from apiextensions-apiserver 1.24), held to what real servers did: every CRD that
  * upstream projects publish and servers accept passes; the committed overlays of
  * 2026-11 that a real kube-apiserver 1.24 refused fail with the server's own message;
@@ -203,7 +203,7 @@ describe.skipIf(!present)("CRDs real servers accept, and ours", () => {
 
 describe("values as the API server reads them under a CRD schema", () => {
   it("applies allOf/anyOf/oneOf/not as value validations, which prune nothing", async () => {
-    const { valueProblems } = await import("../src/validate/crd-values.js");
+    const { valueProblems } = await import("../src/check/crd-values.js");
     const either = { type: "object", properties: { a: { type: "string" }, b: { type: "string" } }, oneOf: [{ required: ["a"] }, { required: ["b"] }] };
     expect(valueProblems({ a: "x" }, either)).toEqual([]);
     expect(valueProblems({ a: "x", b: "y" }, either)).toEqual(["<root>: does not satisfy oneOf"]);
@@ -217,7 +217,7 @@ describe("values as the API server reads them under a CRD schema", () => {
   });
 
   it("prunes unknown fields, keeps what preserve-unknown-fields keeps, checks types, nullable and int-or-string", async () => {
-    const { valueProblems } = await import("../src/validate/crd-values.js");
+    const { valueProblems } = await import("../src/check/crd-values.js");
     const s = {
       type: "object",
       properties: {

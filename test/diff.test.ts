@@ -9,10 +9,14 @@ import { exampleFleet, REPO, run, testdir } from "./helpers/cli.js";
 
 const GOLDEN = path.join(REPO, "test", "golden", "diff");
 
-/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff). */
+/**
+ * Compares with a golden file; UPDATE_GOLDEN=1 writes it (review the diff). A missing golden
+ * fails: a test that writes what it then compares with could never fail.
+ */
 function golden(name: string, actual: string): void {
   const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(file)) writeFileSync(file, actual);
+  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, actual);
+  else if (!existsSync(file)) throw new Error(`test/golden/diff/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/diff.test.ts and review it`);
   expect(actual).toBe(readFileSync(file, "utf8"));
 }
 

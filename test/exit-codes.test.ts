@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exampleFleet, run, testdir } from "./helpers/cli.js";
@@ -68,6 +68,29 @@ describe("exit codes", () => {
     } finally {
       t.cleanup();
     }
+  });
+
+  it("an environment error: 74, one line naming the path and the cause, the output unchanged", async () => {
+    const t = await drifted();
+    try {
+      const before = readFileSync(path.join(t.dir, "overlays/member-1/kustomization.yaml"), "utf8");
+      const r = await run(["render"], t.dir, { PAODIN_FLEET_FAULTS: "ENOSPC@writeFile#1" });
+      expect(r.code).toBe(74);
+      expect(r.stderr).toBe("paodin-fleet: cannot lock overlays/: cannot write .overlays.paodin-fleet: no space left on the device (ENOSPC); overlays/ is unchanged\n");
+      expect(r.stdout).toBe("");
+      expect(readFileSync(path.join(t.dir, "overlays/member-1/kustomization.yaml"), "utf8")).toBe(before);
+      expect((await run(["render", "--check"], t.dir)).code).toBe(2);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("an internal error (a bug): 70, and only then a stack trace", async () => {
+    const r = await run(["render"], dir, { PAODIN_FLEET_FAULTS: "not-a-rule" });
+    expect(r.code).toBe(70);
+    expect(r.stderr).toContain("internal error");
+    expect(r.stderr).toMatch(/^\s+at /m);
+    for (const argv of [["render", "--nope"], ["validate"], ["render", "--check"]]) expect((await run(argv, dir)).stderr, argv.join(" ")).not.toMatch(/^\s+at /m);
   });
 
   it("an invalid fleet: 1, for render, render --check and validate", async () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { exampleFleet, readTreeSync, run, testdir } from "./helpers/cli.js";
 
-/** What every kubesphere.yaml base must hold besides the lines a test is about (validate/assets.ts). */
+/** What every kubesphere.yaml base must hold besides the lines a test is about (resolve/assets.ts). */
 const BASE_REST = "authentication:\n  jwtSecret: test-jwt-secret\nmulticluster:\n  enable: true\n";
 
 /**

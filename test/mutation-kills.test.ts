@@ -4,7 +4,7 @@
 // finds a test for each behaviour. See README, Development, "Mutation testing".
 import { describe, expect, it } from "vitest";
 import { findCredentials, isCredentialKey } from "../src/validate/credentials.js";
-import { PRUNED, valueProblems, type CrdSchema } from "../src/validate/crd-values.js";
+import { PRUNED, valueProblems, type CrdSchema } from "../src/check/crd-values.js";
 
 const AWS = "AKIAIOSFODNN7EXAMPLE";
 

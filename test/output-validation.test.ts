@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InternalError } from "../src/diagnostics/issue.js";
 import type { K8sObject, Plan } from "../src/plan/objects.js";
 import { overlaysOf } from "../src/emit/emit.js";
-import { checkObject, validateOverlay } from "../src/validate/output.js";
+import { checkObject, validateOverlay } from "../src/check/output.js";
 
 const meta = { name: "x", namespace: "ns" };
 

@@ -7,6 +7,7 @@ import { formatIssue, formatPath } from "../src/diagnostics/format.js";
 import { FleetError, type Issue } from "../src/diagnostics/issue.js";
 import { renderFleet } from "../src/pipeline.js";
 import { exampleFleet, REPO, testdir } from "./helpers/cli.js";
+import { withNodeAddresses } from "./helpers/variants.js";
 
 /**
  * The override audit: every field a Cluster's `spec.overrides` can hold, on the host and on a
@@ -33,6 +34,8 @@ interface Row {
   readonly context?: (role: Role) => Record<string, unknown>;
   /** An edit of the Fleet that both renders share. */
   readonly fleet?: (text: string) => string;
+  /** An edit of every file that both renders share (before the override is added). */
+  readonly files?: (files: Record<string, string>) => Record<string, string>;
   readonly expect: Column;
 }
 
@@ -59,6 +62,8 @@ const externalSecret = (edit: (s: Record<string, unknown>) => void) => {
   edit(s);
   return { externalSecret: s };
 };
+/** The gateway behind an https:// URL, where remote-write TLS settings apply. */
+const HTTPS_GATEWAY = (t: string) => t.replace('gatewayURL: "http://', 'gatewayURL: "https://');
 const OBJECT_STORAGE_SOURCE = CENTRAL_HOST("object storage is used");
 const kubesphereBase = (role: Role) => `../kubesphere/${role}.yaml`;
 
@@ -92,6 +97,18 @@ const ROWS: readonly Row[] = [
     expect: [w("on a host in central mode: the Thanos sidecars are exposed in scattered mode only"), w(CENTRAL_EXPOSURE), w(SCATTERED_EXPOSURE), E],
   },
   { field: "exposure.annotations", value: { "service.beta.kubernetes.io/load-balancer-source-ranges": "10.0.0.0/8" }, expect: [E, w(CENTRAL_EXPOSURE), w(SCATTERED_EXPOSURE), E] },
+  { field: "exposure.sourceRanges", value: ["192.168.0.0/24"], expect: [E, w(CENTRAL_EXPOSURE), w(SCATTERED_EXPOSURE), E] },
+  { field: "exposure.restrictToFleet", value: true, files: withNodeAddresses, expect: [E, w(CENTRAL_EXPOSURE), w(SCATTERED_EXPOSURE), E] },
+  ...(["caSecret", "certSecret", "keySecret"] as const).flatMap((secret) =>
+    (["name", "key"] as const).map((leaf) => ({
+      field: `central.remoteWriteTLS.${secret}.${leaf}`,
+      value: leaf === "name" ? "gateway-tls-other" : "other.crt",
+      fleet: HTTPS_GATEWAY,
+      context: () => ({ central: { remoteWriteTLS: { caSecret: { name: "gateway-ca", key: "ca.crt" }, certSecret: { name: "client", key: "tls.crt" }, keySecret: { name: "client", key: "tls.key" } } } }),
+      expect: [E, E, w(`on a host in scattered mode: ${NOT_CENTRAL}`), w(`on a member in scattered mode: ${NOT_CENTRAL}`)] as Column,
+    })),
+  ),
+  { field: "central.remoteWriteTLS.serverName", value: "gateway.example.com", fleet: HTTPS_GATEWAY, expect: [E, E, w(`on a host in scattered mode: ${NOT_CENTRAL}`), w(`on a member in scattered mode: ${NOT_CENTRAL}`)] },
   {
     field: "scattered.service.name",
     value: "query",
@@ -185,6 +202,12 @@ const CONDITIONAL_ROWS: readonly Row[] = [
     context: () => ({ exposure: { type: "None" } }),
     expect: [w(" with exposure.type None: no exposing Service is rendered"), w(CENTRAL_EXPOSURE), w(SCATTERED_EXPOSURE), w(" with exposure.type None: no exposing Service is rendered")],
   },
+  ...(["sourceRanges", "restrictToFleet"] as const).map((f) => ({
+    field: `exposure.${f}`,
+    value: ROWS.find((r) => r.field === `exposure.${f}`)!.value,
+    context: () => ({ exposure: { type: "None" } }),
+    expect: [w(" with exposure.type None: no exposing Service is rendered"), w(CENTRAL_EXPOSURE), w(SCATTERED_EXPOSURE), w(" with exposure.type None: no exposing Service is rendered")] as Column,
+  })),
   {
     field: "kubesphere.base",
     value: kubesphereBase,
@@ -224,8 +247,14 @@ const kubesphereYaml = (role: Role) =>
   `authentication:\n  jwtSecret: "example-jwt-secret-of-this-cluster"\nmonitoring:\n  endpoint: http://prometheus-operated.kubesphere-monitoring-system.svc:9090\nmulticluster:\n  enable: true\n  clusterRole: ${role}\n`;
 
 /** The example fleet in `mode`, with `overrides` on the host or on member-1, and the files the rows name. */
-function fleetFiles(mode: Mode, role: Role, overrides: Record<string, unknown>, fleetEdit: (t: string) => string = (t) => t): Record<string, string> {
-  const files = exampleFleet();
+function fleetFiles(
+  mode: Mode,
+  role: Role,
+  overrides: Record<string, unknown>,
+  fleetEdit: (t: string) => string = (t) => t,
+  filesEdit: (f: Record<string, string>) => Record<string, string> = (f) => f,
+): Record<string, string> {
+  const files = filesEdit(exampleFleet());
   files["clusters/fleet.yaml"] = fleetEdit(files["clusters/fleet.yaml"]!.replace("mode: central", `mode: ${mode}`));
   const block = Object.keys(overrides).length === 0 ? "" : indent(stringify({ overrides }), "  ");
   if (role === "host") files["clusters/host.yaml"] += block;
@@ -300,8 +329,8 @@ const cached = (files: Record<string, string>): Promise<Outcome> => {
 
 async function audit(row: Row, mode: Mode, role: Role): Promise<string> {
   const file = role === "host" ? "clusters/host.yaml" : "clusters/members.yaml";
-  const without = await cached(fleetFiles(mode, role, row.context?.(role) ?? {}, row.fleet));
-  const withField = await cached(fleetFiles(mode, role, rowOverride(row, role), row.fleet));
+  const without = await cached(fleetFiles(mode, role, row.context?.(role) ?? {}, row.fleet, row.files));
+  const withField = await cached(fleetFiles(mode, role, rowOverride(row, role), row.fleet, row.files));
   const fieldPath = ["spec", "overrides", ...row.field.split(".")];
   const about = (i: Issue) => i.code === "unused-setting" && i.file === file && i.path !== undefined && fieldPath.join(".").startsWith(i.path.join("."));
   const before = without.warnings.filter(about).map((i) => formatIssue(i));

@@ -12,6 +12,8 @@ import { exampleFleet, readTreeSync, run, testdir } from "./helpers/cli.js";
  */
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
+
 const example = Object.entries(exampleFleet()).map(([file, text]) => ({
   file,
   docs: parseAllDocuments(text).map((d) => d.toJS() as Json),
@@ -118,11 +120,13 @@ describe("property: mutated fleets", () => {
           // Back to the example for the next case.
           for (const [file, text] of Object.entries(exampleFleet())) writeFileSync(path.join(dir, file), text);
         }),
-        { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
+        { numRuns: RUNS },
       );
-      expect(rendered + refused).toBe(Number(process.env.PROPERTY_RUNS ?? 150));
-      expect(refused).toBeGreaterThan(10);
-      expect(rendered).toBeGreaterThan(5);
+      expect(rendered + refused).toBe(RUNS);
+      // Both outcomes must be checked often enough: about 1 in 11 mutated fleets still renders
+      // (7 to 18 of 150 in six runs), the rest are refused.
+      expect(refused).toBeGreaterThanOrEqual(Math.ceil(RUNS / 2));
+      expect(rendered).toBeGreaterThanOrEqual(Math.ceil(RUNS / 50));
     } finally {
       cleanup();
     }

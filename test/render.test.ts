@@ -25,7 +25,7 @@ describe("render: owned output, atomic writes", () => {
       const before = readTreeSync(path.join(dir, "overlays"));
       const stale = await run(["render", "--check"], dir);
       expect(stale.code).toBe(2);
-      expect(stale.stdout).toContain("overlays/ is stale; `npm run render` would change:\n");
+      expect(stale.stdout).toContain("overlays/ is stale; `paodin-fleet render` would change:\n");
       expect(stale.stdout).toContain("  + overlays/member-9/prometheus.monitoring.coreos.com_kubesphere-monitoring-system_k8s.yaml\n");
       expect(stale.stdout).toContain("  ~ overlays/_argocd/applicationset.yaml\n");
       expect(readTreeSync(path.join(dir, "overlays"))).toEqual(before);

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { isEmptyDocument } from "../src/load/parse.js";
-import { readSimpleDocuments, readSimpleYaml } from "../src/load/simple-yaml.js";
+import { readSimpleDocuments, readSimpleYaml, resolvePlain } from "../src/load/simple-yaml.js";
 import { exampleFleet } from "./helpers/cli.js";
 
 /**
@@ -56,6 +56,18 @@ describe("the fast YAML reader", () => {
       "a: 1\n---\n# only a comment\n---\nb: 1\n",
       "---\n---\na: 1\n--- # c\n",
       "# c\n---\n\n---\na: 1\n---\n",
+      // Marker lines with more than one blank, and lines that only end like markers or directives.
+      "a: 1\n---   # c\nb: 2\n",
+      "a: 1\n---  \nb: 2\n",
+      "a: wait...\nb: 50%\nc: x---\nd: '...'\n",
+      // A key with nothing after it, last in the file.
+      "a: 1\nb:\n",
+      // Comments: after a value, after a key whose value follows, and two blanks before one.
+      "a: x #\nb: x  # two blanks\nc: 'q'  # c\nd: # c\n  e: 1\nl:\n- a#\n- x  # c\n",
+      // Words and numbers only whole: a prefix or suffix makes a string.
+      "a: notrue\nb: truex\nc: xfalse\nd: falsey\ne: x0o17\nf: 0o17x\ng: a0x1F\nh: 0x1Fg\ni: x.inf\nj: .infx\nk: x1e3\nl: 1e3x\nm: xnull\nn: nullx\n",
+      // Numbers of every shape the core schema has, signs included.
+      "b: +.inf\nd: .12e3\ne: .5e3\nf: 12e3\ng: 1.25e3\nh: 1.5e3\ni: 1e10\nj: .25\nk: +12.5\nl: +0o17\nm: +0x1F\nn: 0o0\n",
     ];
     for (const text of texts) expect(agrees(text), text).toBe("read");
   });
@@ -93,6 +105,18 @@ describe("the fast YAML reader", () => {
       "a: 1\n---\nnull\n", // a document that is an explicit null, not an empty one
       "a: 1\n---\n~\n",
       "a: 1\n---\n''\n",
+      // Markers and directives are markers only at column 0; indented, they are text.
+      "a:\n  b: 1\n  ---\n  c: 2\n",
+      "a:\n  b: 1\n  ...\n",
+      "a:\n  %x\n",
+      "a: 1\n...---\n",
+      "a: 1\n%---\n",
+      // A root mapping must take every line: one less indented after it is not the same document.
+      "  a: 1\nb: 2\n",
+      "  a:\n    b: 1\nc: 2\n",
+      // After a quoted scalar, only a comment.
+      'a: "x" y # c\n',
+      "a: 'x' y # c\n",
     ];
     for (const text of texts) expect(read(text), text).toBeUndefined();
   });
@@ -102,6 +126,41 @@ describe("the fast YAML reader", () => {
     expect(read(nest(DEPTH))).toBeDefined();
     expect(read(nest(DEPTH + 1))).toBeUndefined();
     expect(readSimpleYaml("a: 1\n---\nb: 2\n---\nc: 3\n", DEPTH, 2)).toBeUndefined();
+    expect(readSimpleYaml("a: 1\n---\nb: 2\n", DEPTH, 2)).toEqual([{ a: 1 }, { b: 2 }]);
+  });
+
+  it("resolves a plain scalar as the yaml package's core schema does (also where the reader leaves a line to yaml, as for keys)", () => {
+    const words = ["-.inf", "-.Inf", "-.INF", "+.inf", ".inf", ".nan", "-1", "-12.5", "-0x1F", "-0o17", "-1e3", "-.5", "~", "null", "", "true", "FALSE", "0o17", "0x1f", "012", "1_000", "yes"];
+    for (const w of [...words, ...SCALARS.filter((x) => !/^["'[{]/.test(x))]) {
+      const doc = parseAllDocuments(`k: ${w}\n`)[0]!;
+      if (doc.errors.length > 0 || /^[*&!]/.test(w)) continue; // aliases, anchors, tags: not plain scalars
+      const want = (doc.toJS() as { k: unknown }).k;
+      if (typeof want === "string" && want !== w) continue; // a comment or an indicator: not one plain scalar
+      expect(resolvePlain(w), JSON.stringify(w)).toEqual(want);
+    }
+    expect(resolvePlain("-.inf")).toBe(-Infinity);
+  });
+
+  it("counts every kind of nesting against the limit: mappings, sequences, flush sequences, items that are mappings", () => {
+    /** Nesting as the loader counts it: a mapping or sequence is one level more than its parent. */
+    const depth = (v: unknown): number =>
+      v !== null && typeof v === "object" ? 1 + Math.max(0, ...Object.values(v as Record<string, unknown>).map(depth)) : 0;
+    const shapes: Record<string, (n: number) => string> = {
+      mappings: (n) => Array.from({ length: n }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n") + " 1\n",
+      "indented sequences of mappings": (n) => Array.from({ length: n }, (_, i) => `${"  ".repeat(i)}${i === 0 ? "" : "- "}k${i}:`).join("\n") + " 1\n",
+      "flush sequences of mappings": (n) => Array.from({ length: n }, (_, i) => `${"  ".repeat(Math.max(0, i - 1))}${i === 0 ? "" : "- "}k${i}:`).join("\n") + "\n" + `${"  ".repeat(Math.max(0, n - 1))}- x\n`,
+      "sequences of scalars": (n) => Array.from({ length: n }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n") + `\n${"  ".repeat(n)}- x\n`,
+    };
+    for (const [name, make] of Object.entries(shapes)) {
+      for (const n of [3, 8]) {
+        const text = make(n);
+        const slow = viaYaml(text);
+        expect(slow.problems, `${name} ${n}: ${text}`).toEqual([]);
+        const d = depth(slow.values[0]);
+        expect(readSimpleYaml(text, d, 10), `${name} ${n} at its depth ${d}: ${text}`).toEqual(slow.values);
+        expect(readSimpleYaml(text, d - 1, 10), `${name} ${n} over the limit ${d - 1}: ${text}`).toBeUndefined();
+      }
+    }
   });
 
   it("reads the example fleet and most of the bad-input corpus, and agrees on all of it", () => {
@@ -133,12 +192,17 @@ describe("the fast YAML reader", () => {
 
   it("agrees with the yaml package on mutated fleet files", () => {
     const sources = Object.values(exampleFleet());
+    let readCount = 0;
     fc.assert(
       fc.property(fc.constantFrom(...sources), fc.array(mutation, { minLength: 1, maxLength: 4 }), (text, edits) => {
-        agrees(edits.reduce((t, edit) => edit(t), text));
+        if (agrees(edits.reduce((t, edit) => edit(t), text)) === "read") readCount++;
       }),
       { numRuns: RUNS },
     );
+    // Most typos take a file out of the subset (declined, so compared with nothing): the property
+    // must still compare a fair share of the inputs (about a quarter, 99 of 400 in one run), or
+    // it would pass on a reader that declines everything it is given.
+    expect(readCount).toBeGreaterThanOrEqual(Math.ceil(RUNS / 8));
   });
 });
 

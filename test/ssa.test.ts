@@ -183,6 +183,8 @@ const EXPECTED: Record<string, string[]> = {
   central: ["Prometheus", "ClusterConfiguration"],
   scattered: ["Prometheus"],
   "central-configmap": ["Prometheus", "ConfigMap"],
+  "central-restricted": ["Prometheus", "ClusterConfiguration"],
+  "scattered-restricted": ["Prometheus"],
 };
 
 const HAVE_GO = goAvailable();

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { TemplateEngine } from "../src/resolve/templates.js";
+import { isTemplate, TemplateEngine } from "../src/resolve/templates.js";
 
 const data = { cluster: { name: "member-1", role: "member", labels: { region: "eu", "topology.kubernetes.io/zone": "eu-1a" } }, host: { name: "host" }, fleet: { name: "f" } };
 const render = (t: string) => new TemplateEngine().render(t, data);
@@ -60,6 +60,12 @@ describe("templates", () => {
       const r = render(t);
       expect("problem" in r ? r.problem.code : r.value, t).toBe("template-forbidden");
     }
+  });
+
+  it("only a string with {{ is a template: any other string is never read as one (nor held to a template's limits)", () => {
+    expect(isTemplate("a plain value { } }}, x".repeat(500))).toBe(false);
+    expect(isTemplate("x{{cluster.name}}")).toBe(true);
+    expect(isTemplate("\\{{ literal")).toBe(true);
   });
 
   it("escape a literal {{ as Handlebars does", () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PARTIAL_OBJECT_ANNOTATIONS } from "../src/plan/objects.js";
-import { valueProblems, type CrdSchema } from "../src/validate/crd-values.js";
+import { valueProblems, type CrdSchema } from "../src/check/crd-values.js";
 import { SHARED } from "./helpers/cli.js";
 import { CORE_KINDS, coreSchema, OBJECT_META, upstreamCrdSchemas } from "./helpers/upstream-schemas.js";
 import { renderVariant, VARIANTS } from "./helpers/variants.js";

@@ -1,5 +1,6 @@
 import { ansi, plain, type Style } from "../diagnostics/format.js";
 import { causeOf, isSystemError } from "../diagnostics/environment.js";
+import { EXIT } from "./exit-codes.js";
 
 /** What a command may touch of the outside world besides files: streams, environment, working directory. */
 export interface Io {
@@ -22,9 +23,6 @@ export function processIo(): Io {
   return { cwd: process.cwd(), env: process.env, stdout: guarded(process.stdout, "standard output"), stderr: guarded(process.stderr, "standard error") };
 }
 
-/** Exit code for a stream that failed otherwise than by its reader going away (a full disk behind `> file`). */
-const EXIT_ENVIRONMENT = 74;
-
 /**
  * A process stream that outlives its reader: when the reader goes away (`render --check | head`),
  * writing fails with EPIPE; from then on output is dropped, quietly, and the command finishes as
@@ -36,9 +34,9 @@ function guarded(stream: NodeJS.WriteStream, name: string): Io["stdout"] {
   stream.on("error", (e: Error) => {
     closed = true;
     if (isSystemError(e) && e.code === "EPIPE") return;
-    process.exitCode = EXIT_ENVIRONMENT;
+    process.exitCode = EXIT.environment;
     process.once("exit", () => {
-      process.exitCode = EXIT_ENVIRONMENT;
+      process.exitCode = EXIT.environment;
       if (stream !== process.stderr) {
         try {
           process.stderr.write(`paodin-fleet: cannot write to ${name}: ${isSystemError(e) ? causeOf(e) : e.message}\n`);

@@ -15,6 +15,12 @@ import vm from "node:vm";
 
 export const BUNDLE = fileURLToPath(new URL("../paodin-fleet.cjs", import.meta.url));
 export const CODE_CACHE = `${BUNDLE}.v8-cache`;
+/**
+ * The bundle's name in stack traces: the same wherever the package is, since V8's code cache
+ * keeps the name the build compiled it under (a path on the machine that packed the package),
+ * and a cached script reports that one, not the name it is given later.
+ */
+export const SCRIPT_NAME = "paodin-fleet/dist/paodin-fleet.cjs";
 
 type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
 
@@ -29,7 +35,7 @@ export function launch(options: { writeCodeCache?: boolean } = {}): void {
     // No cache (a build that did not finish): compile from source.
   }
   // Node.js's own CommonJS wrapper, so the bundle sees require, module and __filename as usual.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: SCRIPT_NAME, cachedData });
   const run = script.runInThisContext() as CommonJsWrapper;
   const module = { exports: {} };
   run.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));

@@ -6,8 +6,9 @@ import { describeSystemError, isEnvironmentFailure } from "../diagnostics/enviro
 import { EnvironmentError, FleetError, InternalError, UsageError } from "../diagnostics/issue.js";
 import { styleFor, type Io } from "./io.js";
 import type { CommandResult } from "./commands/shared.js";
+import { EXIT } from "./exit-codes.js";
 
-export const EXIT = { ok: 0, invalid: 1, drift: 2, usage: 64, internal: 70, environment: 74 } as const;
+export { EXIT } from "./exit-codes.js";
 
 const HELP = `Usage: paodin-fleet <command> [options]
 
@@ -15,19 +16,25 @@ Multi-cluster monitoring for KubeSphere with the paodin operator, managed the Gi
 describe the fleet in clusters/*.yaml, render one kustomize overlay per cluster.
 
 Commands:
+  init       make a working fleet in this directory (clusters/, overlays/, npm scripts, CI)
   render     validate the fleet and render overlays/ (--check: fail when it is stale)
   validate   validate the fleet only
   diff       show what a render would change, for pull-request review
-  schemas    generate TypeScript types from schemas/; schemas import: CRDs to JSON Schemas
+  schemas    schemas import: your operator's CRDs to JSON Schemas, used from then on;
+             schemas: generate paodin-fleet's TypeScript types (its source checkout only)
+
+Commands work on the fleet of the nearest directory, from here up, that has clusters/.
 
 Run \`paodin-fleet <command> --help\` for a command's options.
-Exit codes: 0 success, 1 invalid fleet, 2 drift (--check), 64 usage error, 70 internal error,
-74 environment error (disk full, read-only, permissions, mount point, locked).
+Exit codes: 0 success, 1 invalid fleet (init: a file it would write is there), 2 drift
+(--check), 64 usage error, 70 internal error, 74 environment error (disk full, read-only,
+permissions, mount point, locked).
 `;
 
 type Command = (argv: readonly string[], io: Io) => Promise<CommandResult>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import("./commands/init.js")).initCommand,
   render: async () => (await import("./commands/render.js")).renderCommand,
   validate: async () => (await import("./commands/validate.js")).validateCommand,
   diff: async () => (await import("./commands/diff.js")).diffCommand,

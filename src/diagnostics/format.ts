@@ -48,3 +48,13 @@ export function toJSON(issue: Issue): Record<string, unknown> {
     message: issue.message,
   };
 }
+
+/**
+ * A library's error message (the `yaml` package's, Handlebars') as one line of an issue: its
+ * first line, without the ` at line L, column C` the `yaml` package appends (the issue carries
+ * the position itself).
+ */
+export function firstLine(message: string): string {
+  const line = message.split("\n", 1)[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
+}

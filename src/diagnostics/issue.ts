@@ -1,3 +1,5 @@
+import { byCodeUnits } from "../order.js";
+
 /**
  * One type for everything a user can get wrong: where (file, line, column, path
  * inside the document), what (a code from a closed union) and a message written
@@ -41,6 +43,7 @@ export type IssueCode =
   | "invalid-asset"
   | "operator-defect"
   | "unused-setting"
+  | "side-effect"
   // output
   | "output-not-ours"
   // schemas import
@@ -90,15 +93,11 @@ export function sortIssues(issues: readonly Issue[]): Issue[] {
   }
   return unique.sort(
     (a, b) =>
-      cmp(a.file ?? "", b.file ?? "") ||
+      byCodeUnits(a.file ?? "", b.file ?? "") ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.col ?? 0) - (b.col ?? 0) ||
-      cmp(a.message, b.message),
+      byCodeUnits(a.message, b.message),
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The fleet is invalid: exit 1 with every issue printed. */

@@ -15,7 +15,15 @@
  * A small emitter of our own rather than the `yaml` package's stringify: a large fleet
  * renders tens of thousands of objects, and this is an order of magnitude faster. It only
  * handles what a renderer produces (plain data).
+ *
+ * Every byte paodin-fleet writes as YAML or JSON text comes from this module: rendered objects
+ * (toYaml), the files held inside them (thanos.yaml with External Secrets expressions,
+ * toYamlWithExpressions; a kubesphere.yaml base edited in place, editedYaml) and the JSON
+ * Schema files (toJsonText). It imports nothing of ours but the sort order (src/order.ts), so any
+ * stage may use it.
  */
+import type { Document } from "yaml";
+import { byCodeUnits } from "../order.js";
 
 const TOP_KEYS = ["apiVersion", "kind", "metadata"];
 
@@ -58,10 +66,6 @@ function sortedKeys(o: Record<string, unknown>, top: boolean): string[] {
     keys[j + 1] = k;
   }
   return keys;
-}
-
-function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** apiVersion, kind and metadata first, as kubectl prints objects. */
@@ -264,4 +268,40 @@ function literalBlock(s: string, indent: string): string {
   const body = trailing === 0 ? s : s.slice(0, -1);
   const lines = body.split("\n").map((l) => (l === "" ? "" : indent + l));
   return `|${chomp}\n${lines.join("\n")}`;
+}
+
+/**
+ * `value` as YAML, where each string of `expressions` is an External Secrets template
+ * expression: the value holds a placeholder (placeholderOf(i)), written instead as the raw
+ * expression `{{ index . "<name>" | toJson }}`. `toJson` quotes the fetched value when the
+ * operator renders the template, so a value with `:` or quotes in it still yields valid YAML.
+ */
+export function toYamlWithExpressions(value: unknown, expressions: readonly string[]): string {
+  let text = toYaml(value);
+  expressions.forEach((name, i) => {
+    // The name as a Go string literal: JSON's escapes are Go's too.
+    text = text.replace(placeholderOf(i), `{{ index . ${JSON.stringify(name)} | toJson }}`);
+  });
+  return text;
+}
+
+/** The plain scalar that toYamlWithExpressions replaces with its `i`th expression. */
+export function placeholderOf(i: number): string {
+  return `__paodin_fleet_credential_${i}__`;
+}
+
+/**
+ * A YAML document read from the fleet (a kubesphere.yaml base) with `value` set at `path`, as
+ * text: the document's own comments, order and quoting kept, the rest as the `yaml` package
+ * prints it, without folding long lines. The document itself is left as it was.
+ */
+export function editedYaml(doc: Document, path: readonly string[], value: string): string {
+  const copy = doc.clone();
+  copy.setIn(path, value);
+  return copy.toString({ lineWidth: 0 });
+}
+
+/** A JSON file: `value` with two-space indentation and a final newline, keys in the order given. */
+export function toJsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }

@@ -1,10 +1,20 @@
 import { readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Issue } from "../diagnostics/issue.js";
-import type { Asset } from "../resolve/model.js";
 import { displayPath, isInside } from "./discover.js";
 import { LIMITS } from "./limits.js";
 import { decodeText } from "./parse.js";
+import { byPath } from "../order.js";
+
+/** A file the fleet points to (a kubesphere.yaml base, a sealed or SOPS Secret), read between resolve and plan. */
+export interface Asset {
+  /** Absolute path. */
+  readonly path: string;
+  /** As shown to the user. */
+  readonly display: string;
+  /** Where it was named, for messages about its content. */
+  readonly namedAt: { readonly file: string; readonly line: number; readonly col: number; readonly path: readonly (string | number)[] };
+}
 
 /** Does the path go through a directory named `.git` (git's own files, whatever the case)? */
 function throughGit(p: string): boolean {
@@ -66,5 +76,5 @@ export async function readAssets(assets: readonly Asset[], root: string, cwd: st
 function uniqueByPath(assets: readonly Asset[]): Asset[] {
   const seen = new Map<string, Asset>();
   for (const a of assets) if (!seen.has(a.path)) seen.set(a.path, a);
-  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  return [...seen.values()].sort(byPath);
 }

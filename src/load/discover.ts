@@ -3,6 +3,7 @@ import path from "node:path";
 import fg from "fast-glob";
 import type { Issue } from "../diagnostics/issue.js";
 import { LIMITS } from "./limits.js";
+import { byPath } from "../order.js";
 
 export interface FleetFile {
   /** As shown to the user: relative to the working directory, `/`-separated. */
@@ -79,7 +80,7 @@ export async function discover(cwd: string, clustersDir: string): Promise<{ file
   }
   const entries: string[] = [];
   const hidden = new Map<string, string[]>();
-  for (const e of found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const e of found.sort(byPath)) {
     const segments = path.relative(abs, e.path).split(path.sep);
     if (segments.some((s) => s.toLowerCase() === ".git")) continue;
     const yamlName = YAML_NAME.test(e.name);

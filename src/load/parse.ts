@@ -1,6 +1,6 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Scalar, type YAMLMap } from "yaml";
+import { isPair, isScalar, isSeq, type Document, type Pair, type Scalar } from "yaml";
 import type { Issue } from "../diagnostics/issue.js";
-import { FORBIDDEN_KEYS, LIMITS } from "./limits.js";
+import { documentData, documentProblems, FLEET_FILE, LIMITS, parseYamlDocuments } from "./limits.js";
 import { readSimpleDocuments } from "./simple-yaml.js";
 import { issueAt, lazySourceDoc, type ParsedFile, type SourceDoc } from "./source.js";
 
@@ -45,54 +45,34 @@ export function parseFleetText(input: TextFile): { docs: SourceDoc[]; issues: Is
 }
 
 function parseWithPositions(text: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  // Duplicate keys are found by checkShape in linear time; the parser's own check compares
-  // every pair of keys of a mapping, which a hostile file with a huge mapping turns into hours.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
-  return { docs: [...docs], lineCounter };
+  const { docs, lineCounter } = parseYamlDocuments(text);
+  return { docs, lineCounter };
 }
 
 function parseWithYaml(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } {
   const issues: Issue[] = [];
-  const { docs: all, lineCounter } = parseWithPositions(input.text);
-  if (all.length > LIMITS.documentsPerFile) {
-    issues.push({ code: "yaml-too-many-documents", severity: "error", file: input.file, line: 1, col: 1, message: `has ${all.length} YAML documents, more than the limit of ${LIMITS.documentsPerFile}` });
+  const { docs: all, lineCounter, tooMany } = parseYamlDocuments(input.text);
+  if (tooMany !== undefined) {
+    issues.push({ code: "yaml-too-many-documents", severity: "error", file: input.file, line: 1, col: 1, message: tooMany });
     return { docs: [], issues };
   }
   const docs: SourceDoc[] = [];
   for (const [index, doc] of all.entries()) {
-    // The first error only: the ones after it are most often the same mistake seen again.
-    const yamlIssues = [...doc.errors, ...doc.warnings].slice(0, 1).map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return {
-        code: "yaml-syntax" as const,
-        severity: "error" as const,
-        file: input.file,
-        line: pos.line,
-        col: pos.col,
-        message: `YAML: ${firstLine(e.message)}`,
-      };
-    });
-    if (yamlIssues.length > 0) {
-      issues.push(...yamlIssues);
+    // The hostile-input checks (load/limits.ts), and keys YAML 1.2 reads as something else.
+    const problems = documentProblems(input.file, doc, lineCounter, FLEET_FILE, keyRewriteIssues(input.file));
+    if (problems.length > 0) {
+      issues.push(...problems);
       continue;
     }
     // `---` with nothing after it (a trailing one, two in a row): harmless, kubectl skips it too.
     if (isEmptyDocument(doc)) continue;
     const src0: Omit<SourceDoc, "value"> = { file: input.file, absPath: input.absPath, index, doc, lineCounter };
-    const shapeIssues = checkShape({ ...src0, value: undefined });
-    if (shapeIssues.length > 0) {
-      issues.push(...shapeIssues);
+    const data = documentData(doc);
+    if ("problem" in data) {
+      issues.push(issueAt({ ...src0, value: undefined }, [], "yaml-aliases", data.problem));
       continue;
     }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: LIMITS.aliasesPerDocument });
-    } catch (e) {
-      issues.push(issueAt({ ...src0, value: undefined }, [], "yaml-aliases", `YAML aliases expand to too much data (limit ${LIMITS.aliasesPerDocument} expansions per document): ${firstLine(String((e as Error).message))}`));
-      continue;
-    }
-    docs.push({ ...src0, value });
+    docs.push({ ...src0, value: data.value });
   }
   if (docs.length === 0 && issues.length === 0) {
     issues.push({ code: "file-empty", severity: "error", file: input.file, line: 1, col: 1, message: "has no YAML documents; delete it or add a Fleet or Cluster" });
@@ -111,45 +91,14 @@ export function isEmptyDocument(doc: Document.Parsed): boolean {
   return isScalar(c) && c.value === null && c.type === "PLAIN" && c.source === "" && c.tag === undefined && c.anchor === undefined && c.range[0] === c.range[1];
 }
 
-/** Keys that could pollute prototypes, and nesting deep enough to be an attack rather than a fleet. */
-function checkShape(src: SourceDoc): Issue[] {
-  const issues: Issue[] = [];
-  visit(src.doc, {
-    Map(_key, map) {
-      for (const offset of repeatedKeys(map)) {
-        const pos = src.lineCounter.linePos(offset.offset);
-        issues.push({ code: "yaml-syntax", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `YAML: the key "${offset.key}" appears twice in the same mapping` });
-      }
-    },
-    Pair(_key, pair, path) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        const offset = pair.key.range?.[0] ?? 0;
-        const pos = src.lineCounter.linePos(offset);
-        issues.push({
-          code: "forbidden-key",
-          severity: "error",
-          file: src.file,
-          line: pos.line,
-          col: pos.col,
-          message: `the key "${String(pair.key.value)}" is not allowed anywhere in a fleet file`,
-        });
-      }
-      const changed = isScalar(pair.key) ? keyRewrite(pair.key) : undefined;
-      if (changed !== undefined && isScalar(pair.key)) {
-        const pos = src.lineCounter.linePos(pair.key.range?.[0] ?? 0);
-        issues.push({ code: "schema", severity: "error", file: src.file, line: pos.line, col: pos.col, path: [...docPathOf(path), String(pair.key.source)], message: changed });
-      }
-      let depth = 0;
-      for (const n of path) if (isMap(n) || isSeq(n)) depth++;
-      if (depth > LIMITS.depth) {
-        const pos = src.lineCounter.linePos(pair.key && isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0);
-        issues.push({ code: "yaml-too-deep", severity: "error", file: src.file, line: pos.line, col: pos.col, message: `nesting is deeper than the limit of ${LIMITS.depth}` });
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return issues;
+/** A plain key that YAML 1.2 reads as another string (keyRewrite), as an issue at the key. */
+function keyRewriteIssues(file: string) {
+  return (pair: Pair, ancestors: readonly unknown[], at: (offset: number) => { line: number; col: number }): Issue[] => {
+    const changed = isScalar(pair.key) ? keyRewrite(pair.key) : undefined;
+    if (changed === undefined || !isScalar(pair.key)) return [];
+    const pos = at(pair.key.range?.[0] ?? 0);
+    return [{ code: "schema", severity: "error", file, line: pos.line, col: pos.col, path: [...docPathOf(ancestors), String(pair.key.source)], message: changed }];
+  };
 }
 
 /**
@@ -177,29 +126,3 @@ function docPathOf(ancestors: readonly unknown[]): (string | number)[] {
   });
   return out;
 }
-
-/** Keys repeated within one mapping, in linear time. */
-function repeatedKeys(map: YAMLMap): { key: string; offset: number }[] {
-  const out: { key: string; offset: number }[] = [];
-  const seen = new Set<string>();
-  for (const pair of map.items) {
-    if (!isScalar(pair.key)) continue;
-    const k = String(pair.key.value);
-    if (seen.has(k)) out.push({ key: k, offset: pair.key.range?.[0] ?? 0 });
-    seen.add(k);
-  }
-  return out;
-}
-
-/** Keys repeated within any mapping of a document. */
-export function duplicateKeys(doc: Document): { key: string; offset: number }[] {
-  const out: { key: string; offset: number }[] = [];
-  visit(doc, { Map: (_key, map) => void out.push(...repeatedKeys(map)) });
-  return out;
-}
-
-function firstLine(s: string): string {
-  const line = s.split("\n", 1)[0] ?? s;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
-}
-

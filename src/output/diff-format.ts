@@ -1,6 +1,7 @@
 import Handlebars from "handlebars";
 import { describeId, isKustomizeFile, kindAndGroup, type ChangeKind, type ClusterDiff, type Counts, type FleetDiff, type ObjectChange } from "./diff.js";
 import { code, fmt, listNames, sectionsOf, type ObjectGroup, type Section } from "./diff-group.js";
+import { toJsonText } from "../emit/yaml.js";
 
 /** GitHub and GitLab cap one comment at 65,536 characters; a diff longer than that is split, never cut off. */
 export const COMMENT_LIMIT = 65_536;
@@ -82,7 +83,7 @@ export function formatText(d: FleetDiff, style: TextStyle = PLAIN_TEXT): string 
 }
 
 export function formatJson(d: FleetDiff): string {
-  return `${JSON.stringify(d, null, 2)}\n`;
+  return toJsonText(d);
 }
 
 /** One object (or a group of objects that change alike) in a comment. */

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch } from "diff";
 import { groupOf, isKustomizeFile, objectsOf, staysInCluster, type FileObject, type ObjectId } from "./diff-objects.js";
+import { byCodeUnits } from "../order.js";
 
 export { groupOf, isKustomizeFile, type ObjectId } from "./diff-objects.js";
 
@@ -116,7 +117,7 @@ export function naturalCompare(a: string, b: string): number {
   }
   const rest = a.length - i - (b.length - j);
   if (rest !== 0) return rest;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byCodeUnits(a, b);
 }
 
 function isDigit(c: number): boolean {
@@ -129,15 +130,11 @@ function compareIds(x: ObjectId, y: ObjectId): number {
   const ky = isKustomizeFile(y);
   if (kx !== ky) return kx ? 1 : -1;
   return (
-    cmp(x.kind, y.kind) ||
-    cmp(groupOf(x.apiVersion), groupOf(y.apiVersion)) ||
+    byCodeUnits(x.kind, y.kind) ||
+    byCodeUnits(groupOf(x.apiVersion), groupOf(y.apiVersion)) ||
     naturalCompare(x.namespace ?? "", y.namespace ?? "") ||
     naturalCompare(x.name, y.name)
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Stands for the object's cluster in texts compared across clusters: a character rendered YAML never holds. */

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { ARGOCD_DIR, FLUX_DIR, HEADER_PREFIX } from "../emit/emit.js";
+import { byPath } from "../order.js";
 
 /** A file found under the output directory. */
 export interface ExistingFile {
@@ -53,7 +54,7 @@ export function readTree(dir: string): ExistingFile[] {
     const content = entry === "file" ? readFileSync(path.join(dir, rel)) : Buffer.alloc(0);
     out.push({ path: rel, content, ours: entry === "file" && startsWithHeader(content, content.length) });
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out.sort(byPath);
 }
 
 const HEADER = Buffer.from(HEADER_PREFIX, "utf8");

@@ -41,8 +41,3 @@ export function centralObjects(fleet: ResolvedFleet): K8sObject[] {
     },
   ];
 }
-
-/** Namespaces that need the object-storage Secret: the Store's and every ingestor's. */
-export function secretNamespaces(fleet: ResolvedFleet): string[] {
-  return [...new Set([fleet.namespace, ...fleet.host.central.ingestors.map((i) => i.namespace)])].sort();
-}

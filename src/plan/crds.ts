@@ -28,6 +28,7 @@ export const CRD_DIFFERENCES = [
 ] as const;
 
 let cached: K8sObject[] | undefined;
+let cachedFrom: unknown;
 
 /**
  * The operator's CustomResourceDefinitions, rendered from our schemas (the same ones the
@@ -35,8 +36,10 @@ let cached: K8sObject[] | undefined;
  * fleet accepts cannot drift apart. The same for every fleet: built once per process.
  */
 export function crdObjects(): K8sObject[] {
-  if (cached !== undefined) return cached;
   const schemas = registry().schemas as unknown as ReadonlyMap<string, SchemaNode>;
+  // Rebuilt when the schemas change: a fleet repository's own operator schemas (overrideSchemas).
+  if (cached !== undefined && cachedFrom === schemas) return cached;
+  cachedFrom = schemas;
   cached = PAODIN_KINDS.map((k) => ({
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",

@@ -1,3 +1,5 @@
+import type { Document } from "yaml";
+import { editedYaml } from "../emit/yaml.js";
 import type { ResolvedCluster } from "../resolve/model.js";
 import { PARTIAL_OBJECT_ANNOTATIONS, withWave, WAVE, type K8sObject } from "./objects.js";
 
@@ -23,13 +25,14 @@ export function clusterConfigurationPatch(cluster: ResolvedCluster): K8sObject {
 
 /**
  * For installs without ks-installer: kubesphere-config itself, its `kubesphere.yaml` the
- * fleet's base with `monitoring.endpoint` set (see resolve/assets.ts). The key is owned whole.
+ * fleet's base (checked by resolve/assets.ts) with `monitoring.endpoint` set, everything else as
+ * written. The key is owned whole.
  */
-export function kubesphereConfigMap(kubesphereYaml: string): K8sObject {
+export function kubesphereConfigMap(base: Document, endpoint: string): K8sObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: "kubesphere-config", namespace: KUBESPHERE_NAMESPACE, annotations: withWave(WAVE.patch, { ...PARTIAL_OBJECT_ANNOTATIONS }) },
-    data: { "kubesphere.yaml": kubesphereYaml },
+    data: { "kubesphere.yaml": editedYaml(base, ["monitoring", "endpoint"], endpoint) },
   };
 }

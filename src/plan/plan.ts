@@ -1,5 +1,5 @@
 import type { ResolvedCluster, ResolvedFleet } from "../resolve/model.js";
-import { centralObjects, secretNamespaces } from "./central.js";
+import { centralObjects } from "./central.js";
 import { crdObjects } from "./crds.js";
 import { gatewayExposure, sidecarExposure } from "./exposure.js";
 import { applicationSet, fluxKustomization } from "./gitops.js";
@@ -9,14 +9,15 @@ import { operatorObjects } from "./operator.js";
 import { prometheusPatch } from "./prometheus.js";
 import { scatteredService } from "./scattered.js";
 import { externalSecret } from "./secrets.js";
-import type { Assets } from "../validate/assets.js";
+import { secretNamespaces, type Assets } from "../resolve/assets.js";
+import { byCodeUnits } from "../order.js";
 
 /**
  * The Kubernetes objects of every overlay, as data. Pure, and cheap enough to plan the
  * whole fleet even when only some overlays are written (`--cluster`).
  */
 export function planFleet(fleet: ResolvedFleet, assets: Assets): Plan {
-  const all = [fleet.host, ...fleet.members].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const all = [fleet.host, ...fleet.members].sort((a, b) => byCodeUnits(a.name, b.name));
   const everyFile = [fleet.fleetFile, ...all.map((c) => c.file)];
   const usesSops = fleet.mode === "central" && fleet.host.central.objectStorage.source.kind === "sops";
 
@@ -54,14 +55,14 @@ function commonObjects(fleet: ResolvedFleet, c: ResolvedCluster, assets: Assets)
   if (fleet.mode === "central") {
     const base = c.kubesphere.base;
     if (base === undefined) out.push(...planned([clusterConfigurationPatch(c)], own));
-    else out.push(...planned([kubesphereConfigMap(assets.kubesphereYaml(base, monitoringEndpoint(c)))], [...own, base.display]));
+    else out.push(...planned([kubesphereConfigMap(assets.kubesphereBase(base), monitoringEndpoint(c))], [...own, base.display]));
   }
   return out;
 }
 
 function memberObjects(fleet: ResolvedFleet, c: ResolvedCluster, assets: Assets): PlannedObject[] {
   const out = commonObjects(fleet, c, assets);
-  if (fleet.mode === "scattered") out.push(...planned(sidecarExposure(c), inputsOf(fleet, c)));
+  if (fleet.mode === "scattered") out.push(...planned(sidecarExposure(fleet, c), inputsOf(fleet, c)));
   return out;
 }
 
@@ -76,7 +77,9 @@ function hostObjects(fleet: ResolvedFleet, assets: Assets, everyFile: readonly s
     out.push(...planned([scatteredService(fleet)], everyFile));
     return out;
   }
-  out.push(...planned([...centralObjects(fleet), ...gatewayExposure(fleet)], own));
+  out.push(...planned(centralObjects(fleet), own));
+  // With restrictToFleet the gateway admits every cluster's nodes: its provenance is the whole fleet.
+  out.push(...planned(gatewayExposure(fleet), host.exposure.restrictToFleet ? everyFile : own));
   const storage = host.central.objectStorage;
   const source = storage.source;
   for (const ns of secretNamespaces(fleet)) {

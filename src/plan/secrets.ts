@@ -1,4 +1,4 @@
-import { toYaml } from "../emit/yaml.js";
+import { placeholderOf, toYamlWithExpressions } from "../emit/yaml.js";
 import type { ExternalSecretSource } from "../generated/paodin-fleet/fleet_v1alpha1.js";
 import type { ObjectStorageSettings } from "../resolve/model.js";
 import { MANAGED_BY, withWave, WAVE, type K8sObject } from "./objects.js";
@@ -34,18 +34,13 @@ export function externalSecret(storage: ObjectStorageSettings, source: Required<
 }
 
 /**
- * `thanos.yaml` with each credential as an External Secrets template expression. `toJson`
- * quotes the fetched value, so a key with `:` or quotes in it still yields valid YAML.
+ * `thanos.yaml` with each credential as an External Secrets template expression
+ * (toYamlWithExpressions in emit/yaml.ts writes them).
  */
 export function thanosConfigTemplate(source: ExternalSecretSource, credentialNames: readonly string[]): string {
-  const sentinel = (i: number): string => `__paodin_fleet_credential_${i}__`;
   const config: Record<string, unknown> = { ...source.config.config };
-  credentialNames.forEach((name, i) => (config[name] = sentinel(i)));
+  credentialNames.forEach((name, i) => (config[name] = placeholderOf(i)));
   const doc: Record<string, unknown> = { type: source.config.type, config };
   if (source.config.prefix !== undefined) doc.prefix = source.config.prefix;
-  let text = toYaml(doc);
-  credentialNames.forEach((name, i) => {
-    text = text.replace(sentinel(i), `{{ index . ${JSON.stringify(name)} | toJson }}`);
-  });
-  return text;
+  return toYamlWithExpressions(doc, credentialNames);
 }

@@ -38,3 +38,4 @@ export function unpinnedReason(image: string): string | undefined {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return `its tag ${JSON.stringify(tag)} is not a valid tag`;
   return undefined;
 }
+

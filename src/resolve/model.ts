@@ -2,6 +2,9 @@ import type { Service } from "../generated/monitoring.paodin.io/service_v1alpha1
 import type { Store } from "../generated/monitoring.paodin.io/store_v1alpha1.js";
 import type { ThanosReceiveIngestor } from "../generated/monitoring.paodin.io/thanosreceiveingestor_v1alpha1.js";
 import type { ExternalSecretSource, Flux } from "../generated/paodin-fleet/fleet_v1alpha1.js";
+import type { Asset } from "../load/assets.js";
+
+export type { Asset } from "../load/assets.js";
 
 /**
  * The fleet after defaults, overrides and templates: everything the planner needs,
@@ -64,6 +67,8 @@ export interface ResolvedCluster {
   readonly operator: OperatorSettings;
   readonly prometheus: PrometheusSettings;
   readonly exposure: ExposureSettings;
+  /** Networks this cluster's traffic to the others comes from; may be empty. */
+  readonly nodeAddresses: readonly string[];
   readonly scattered: ScatteredSettings;
   readonly central: CentralSettings;
   readonly kubesphere: KubeSphereSettings;
@@ -90,6 +95,21 @@ export interface ExposureSettings {
   readonly gatewayNodePort: number;
   readonly sidecarNodePort: number;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Networks admitted to the exposed port besides the fleet's nodes (`restrictToFleet`). */
+  readonly sourceRanges: readonly string[];
+  readonly restrictToFleet: boolean;
+}
+
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+export interface RemoteWriteTLS {
+  readonly caSecret?: SecretKeyRef;
+  readonly certSecret?: SecretKeyRef;
+  readonly keySecret?: SecretKeyRef;
+  readonly serverName?: string;
 }
 
 export interface ScatteredSettings {
@@ -102,6 +122,8 @@ export interface ScatteredSettings {
 export interface CentralSettings {
   /** Without a trailing slash; set whenever the mode is central. */
   readonly gatewayURL: string;
+  /** `tlsConfig` of the remote write to the gateway, when it serves HTTPS. */
+  readonly remoteWriteTLS?: RemoteWriteTLS;
   readonly serviceName: string;
   readonly serviceSpec: ServiceSpec;
   readonly store: { readonly name: string; readonly spec: StoreSpec };
@@ -124,14 +146,4 @@ export interface KubeSphereSettings {
   readonly strategy: "clusterConfiguration" | "configMap";
   /** The kubesphere.yaml base, with `configMap`. */
   readonly base?: Asset;
-}
-
-/** A file the fleet points to, read by the CLI between resolve and plan. */
-export interface Asset {
-  /** Absolute path. */
-  readonly path: string;
-  /** As shown to the user. */
-  readonly display: string;
-  /** Where it was named, for messages about its content. */
-  readonly namedAt: { readonly file: string; readonly line: number; readonly col: number; readonly path: readonly (string | number)[] };
 }

@@ -25,8 +25,17 @@ function logSettings(component: { logLevel?: string; logFormat?: string } | unde
   return out;
 }
 
+/**
+ * With a client CA the gateway asks every client for a certificate and compares its common
+ * name with the tenant in the path, but withAuthorization (pkg/monitoring-gateway/auth.go at
+ * fdb79a7) writes 401 without returning, so the request is served anyway.
+ */
+const CLIENT_CA_DEFECT =
+  "the gateway at this revision does not stop a request whose certificate names another tenant (auth.go writes 401 and serves the request anyway): any client holding a certificate of this CA reads and writes every cluster; and ks-apiserver, which reads through the gateway, has no client certificate to show, so KubeSphere's monitoring pages fail";
+
 export function serviceDefects(spec: ServiceSpec): Defect[] {
   return [
+    ...(spec.gateway?.clientCaCertificate !== undefined ? [{ path: ["gateway", "clientCaCertificate"], message: CLIENT_CA_DEFECT }] : []),
     ...logSettings(spec.gateway, ["gateway"], "the gateway"),
     ...logSettings(spec.thanos?.query, ["thanos", "query"], "Thanos Query"),
     ...logSettings(spec.thanos?.receiveRouter, ["thanos", "receiveRouter"], "the Thanos receive router"),

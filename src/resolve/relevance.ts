@@ -125,7 +125,9 @@ export function ineffectiveOverrides(used: ClusterOverrides, s: Settings, base: 
   if (type !== "NodePort") {
     for (const f of ["gatewayNodePort", "sidecarNodePort"]) if (has("exposure", f)) flag(["exposure", f], `with exposure.type ${type}: node ports are used with NodePort only`);
   }
-  if (type === "None" && has("exposure", "annotations")) flag(["exposure", "annotations"], "with exposure.type None: no exposing Service is rendered");
+  if (type === "None") {
+    for (const f of ["annotations", "sourceRanges", "restrictToFleet"]) if (has("exposure", f)) flag(["exposure", f], "with exposure.type None: no exposing Service is rendered");
+  }
   if (s.kubesphere.strategy !== "configMap" && has("kubesphere", "base")) {
     flag(["kubesphere", "base"], `with kubesphere.strategy ${s.kubesphere.strategy ?? "clusterConfiguration"}: a base is read with configMap only`);
   }

@@ -7,6 +7,7 @@ import { registry } from "../validate/ajv.js";
 import type { ValidFleet } from "../validate/fleet.js";
 import { resolveCluster, type ClusterContext, type Settings } from "./cluster.js";
 import { defaultsFromSchema, withDefaults } from "./defaults.js";
+import { restrictToFleetProblems } from "./exposure.js";
 import { isPlainObject, merge, mergeExclusive } from "./merge.js";
 import type { ArgoSettings, FluxSettings, ResolvedCluster, ResolvedFleet } from "./model.js";
 import { ineffectiveOverrides, overrideWarnings, relevant, usedPart } from "./relevance.js";
@@ -58,6 +59,8 @@ export function resolveFleet(valid: ValidFleet): Result<ResolvedFleet> {
     const ctx: ClusterContext = { doc, fleetSrc, issues, namespace, mode: spec.mode, templateFailed: (src, p) => templateProblems.failed(src, p) };
     resolved.push(resolveCluster(ctx, fromCluster, settings));
   }
+
+  issues.push(...restrictToFleetProblems(valid, spec.mode, resolved));
 
   const gitopsData: TemplateData = { host: hostData, fleet: fleetData };
   const gitopsRendered = renderStrings(gitops ?? {}, ["spec", "gitops"], engine, gitopsData, (p, problem) => templateProblems.add(fleetSrc, p, problem, undefined));

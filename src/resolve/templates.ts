@@ -1,4 +1,5 @@
 import Handlebars from "handlebars";
+import { firstLine } from "../diagnostics/format.js";
 import { nearest } from "../diagnostics/suggest.js";
 import { LIMITS } from "../load/limits.js";
 
@@ -220,8 +221,4 @@ function syntaxMessage(e: Error & { hash?: { loc?: { first_column?: number } } }
   const column = caret !== undefined ? caret.length : undefined;
   if (expecting !== undefined) return `template syntax error${column !== undefined ? ` at character ${column}` : ""}: ${expecting.replace(/'/g, "")}`;
   return `template syntax error: ${firstLine(e.message)}`;
-}
-
-function firstLine(s: string): string {
-  return (s.split("\n", 1)[0] ?? s).trim();
 }

@@ -1,9 +1,10 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
+import { isScalar } from "yaml";
 import { sortIssues, type DocPath, type Issue, type IssueCode } from "../diagnostics/issue.js";
 import type { OutputFile } from "../emit/emit.js";
-import { FORBIDDEN_KEYS, LIMITS } from "../load/limits.js";
-import { duplicateKeys } from "../load/parse.js";
+import { toJsonText } from "../emit/yaml.js";
+import { CRD_FILE, documentData, documentProblems, LIMITS, parseYamlDocuments } from "../load/limits.js";
 import { issueAt, positionOf, type SourceDoc } from "../load/source.js";
+import { byCodeUnits, byPath } from "../order.js";
 
 export type { OutputFile } from "../emit/emit.js";
 
@@ -66,13 +67,6 @@ type JsonObject = { [key: string]: Json };
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 
-/**
- * CRD schemas nest about twice as deep as fleet files (every level is `properties`, name, schema,
- * under `spec.versions[i].schema.openAPIV3Schema`): the operator's own reach 29. This bounds the
- * recursion of the conversion far below a stack overflow.
- */
-const MAX_DEPTH = 2 * LIMITS.depth;
-
 // Kubernetes' own rules for the names that become path segments here, so that a name can never
 // climb out of the output directory (apiextensions validation of spec.group, names.kind, versions).
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -96,14 +90,14 @@ export function schemaFileNamesOf(crd: unknown): string[] {
   return parts.versions
     .filter((v) => v.served && isObject(v.schema))
     .flatMap((v) => (validVersion(v.name) ? [schemaFileName(group, kind, v.name)] : []))
-    .sort(compare);
+    .sort(byCodeUnits);
 }
 
 export function importCrds(inputs: readonly ImportInput[]): { files: OutputFile[]; issues: Issue[] } {
   const issues: Issue[] = [];
   const written = new Map<string, { content: string; from: string }>();
   // Sorted so that which of two conflicting CRDs is "first" never depends on the command line.
-  const sorted = [...inputs].sort((a, b) => compare(a.file, b.file) || compare(a.text, b.text));
+  const sorted = [...inputs].sort((a, b) => byCodeUnits(a.file, b.file) || byCodeUnits(a.text, b.text));
   for (const input of sorted) {
     const { objects, syntaxErrors } = parseInput(input, issues);
     let crds = 0;
@@ -126,7 +120,7 @@ export function importCrds(inputs: readonly ImportInput[]): { files: OutputFile[
       issues.push({ code: "not-a-crd", severity: "error", file: input.file, line: 1, col: 1, path: [], message: "holds no CustomResourceDefinition, so there is nothing to import from it" });
     }
   }
-  const files = [...written].map(([path, f]) => ({ path, content: f.content })).sort((a, b) => compare(a.path, b.path));
+  const files = [...written].map(([path, f]) => ({ path, content: f.content })).sort(byPath);
   return { files, issues: sortIssues(issues) };
 }
 
@@ -147,18 +141,17 @@ function parseInput(input: ImportInput, issues: Issue[]): { objects: Located[]; 
     issues.push(fileIssue("file-too-large", `is ${input.text.length} characters, more than the limit of ${LIMITS.fileBytes}`));
     return { objects: [], syntaxErrors: true };
   }
-  const lineCounter = new LineCounter();
-  // uniqueKeys off: the parser's own check is quadratic in the size of a mapping; duplicateKeys is linear.
-  const docs = parseAllDocuments(input.text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true }) as Document.Parsed[];
-  if (docs.length > LIMITS.documentsPerFile) {
-    issues.push(fileIssue("yaml-too-many-documents", `has ${docs.length} YAML documents, more than the limit of ${LIMITS.documentsPerFile}`));
+  const { docs, lineCounter, tooMany } = parseYamlDocuments(input.text);
+  if (tooMany !== undefined) {
+    issues.push(fileIssue("yaml-too-many-documents", tooMany));
     return { objects: [], syntaxErrors: true };
   }
   const objects: Located[] = [];
   let syntaxErrors = false;
   let nonEmpty = 0;
   for (const [index, doc] of docs.entries()) {
-    const problems = documentProblems(input.file, doc, lineCounter);
+    // The hostile-input checks, with the limits of CRD manifests (load/limits.ts).
+    const problems = documentProblems(input.file, doc, lineCounter, CRD_FILE);
     if (problems.length > 0) {
       issues.push(...problems);
       syntaxErrors = true;
@@ -167,14 +160,13 @@ function parseInput(input: ImportInput, issues: Issue[]): { objects: Located[]; 
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue; // `---` with nothing after it
     nonEmpty++;
     const src0: SourceDoc = { file: input.file, absPath: input.file, index, doc, lineCounter, value: undefined };
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: LIMITS.aliasesPerDocument });
-    } catch {
-      issues.push(issueAt(src0, [], "yaml-aliases", `YAML aliases expand to too much data (limit ${LIMITS.aliasesPerDocument} expansions per document)`));
+    const data = documentData(doc);
+    if ("problem" in data) {
+      issues.push(issueAt(src0, [], "yaml-aliases", data.problem));
       syntaxErrors = true;
       continue;
     }
+    const value = data.value;
     const src: SourceDoc = { ...src0, value };
     const list = value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
     // `kubectl get crd -o yaml` with several names prints a List; the API's own list kind is accepted too.
@@ -188,31 +180,6 @@ function parseInput(input: ImportInput, issues: Issue[]): { objects: Located[]; 
     issues.push(fileIssue("file-empty", "has no YAML documents, so no CustomResourceDefinition to import"));
   }
   return { objects, syntaxErrors };
-}
-
-/** YAML errors, repeated keys, prototype keys and nesting that is an attack rather than a CRD. */
-function documentProblems(file: string, doc: Document.Parsed, lineCounter: LineCounter): Issue[] {
-  const at = (offset: number, code: IssueCode, message: string): Issue => {
-    const pos = lineCounter.linePos(offset);
-    return { code, severity: "error", file, line: pos.line, col: pos.col, message };
-  };
-  // The first error only: the ones after it are most often the same mistake seen again.
-  const yamlError = [...doc.errors, ...doc.warnings][0];
-  if (yamlError !== undefined) return [at(yamlError.pos[0], "yaml-syntax", `YAML: ${firstLine(yamlError.message)}`)];
-  const problems: Issue[] = duplicateKeys(doc).map((d) => at(d.offset, "yaml-syntax", `YAML: the key "${d.key}" appears twice in the same mapping`));
-  visit(doc, {
-    Pair(_key, pair, path) {
-      if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
-        problems.push(at(pair.key.range?.[0] ?? 0, "forbidden-key", `the key "${String(pair.key.value)}" is refused: it could reach into an object's prototype`));
-      }
-      if (path.filter((n) => isMap(n) || isSeq(n)).length > MAX_DEPTH) {
-        problems.push(at(isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0, "yaml-too-deep", `nesting is deeper than the limit of ${MAX_DEPTH}`));
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,7 +307,7 @@ function importCrd(obj: Located, issues: Issue[]): Imported[] {
     const path = schemaFileName(group, kind, name);
     const schema: JsonObject = { ...body, $schema: DRAFT_07, $id: path, title: `${kind} (${group}/${name})` };
     const pos = positionOf(src, vAt);
-    out.push({ file: { path, content: `${JSON.stringify(orderSchema(schema), null, 2)}\n` }, at: vAt, where: `${src.file}:${pos.line}:${pos.col}` });
+    out.push({ file: { path, content: toJsonText(orderSchema(schema)) }, at: vAt, where: `${src.file}:${pos.line}:${pos.col}` });
   }
   return out;
 }
@@ -421,7 +388,7 @@ function pinned(prop: Json | undefined, value: string): Json {
 function convert(node: JsonObject, at: DocPath, ctx: Context, where: Where, isRoot = false): JsonObject {
   const out: JsonObject = {};
   const refuse = (key: string, why: string): void => void ctx.issues.push(issueAt(ctx.src, [...at, key], "crd-unsupported", why, { key: true }));
-  for (const key of Object.keys(node).sort(compare)) {
+  for (const key of Object.keys(node).sort(byCodeUnits)) {
     const value = node[key]!;
     const here: DocPath = [...at, key];
     if (KEPT.has(key)) out[key] = value;
@@ -520,11 +487,11 @@ const SCHEMA_VALUES = new Set(["items", "additionalProperties", "not", "allOf", 
 function orderSchema(node: Json): Json {
   if (Array.isArray(node)) return node.map(orderSchema);
   if (!isObject(node)) return node;
-  const keys = Object.keys(node).sort((a, b) => rank(a) - rank(b) || compare(a, b));
+  const keys = Object.keys(node).sort((a, b) => rank(a) - rank(b) || byCodeUnits(a, b));
   return Object.fromEntries(
     keys.map((k) => {
       const v = node[k]!;
-      if (SCHEMA_MAPS.has(k) && isObject(v)) return [k, Object.fromEntries(Object.keys(v).sort(compare).map((name) => [name, orderSchema(v[name]!)]))];
+      if (SCHEMA_MAPS.has(k) && isObject(v)) return [k, Object.fromEntries(Object.keys(v).sort(byCodeUnits).map((name) => [name, orderSchema(v[name]!)]))];
       if (SCHEMA_VALUES.has(k)) return [k, orderSchema(v)];
       return [k, orderData(v)];
     }),
@@ -535,7 +502,7 @@ function orderSchema(node: Json): Json {
 function orderData(v: Json): Json {
   if (Array.isArray(v)) return v.map(orderData);
   if (!isObject(v)) return v;
-  return Object.fromEntries(Object.keys(v).sort(compare).map((k) => [k, orderData(v[k]!)]));
+  return Object.fromEntries(Object.keys(v).sort(byCodeUnits).map((k) => [k, orderData(v[k]!)]));
 }
 
 function rank(key: string): number {
@@ -564,13 +531,4 @@ function describeValue(v: Json): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   return `a ${typeof v}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function firstLine(s: string): string {
-  const line = s.split("\n", 1)[0] ?? s;
-  return line.replace(/ at line \d+, column \d+:?$/, "").trim();
 }

@@ -1,7 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { toJsonText } from "../emit/yaml.js";
+import { byCodeUnits, byPath } from "../order.js";
 
 /**
  * Generates `schemas/kubernetes/<definition id>.json`: the Kubernetes types that the
@@ -13,7 +15,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
  * CRDs were generated from (PVC spec with `dataSourceRef`, ResourceRequirements without
  * `claims`). Newer releases ship only compiled validators and newer types.
  *
- * Regenerate: `npm run build && node dist/schemas/kubernetes.js` (`--check` only compares).
+ * Pure but for reading the installed package and the files in schemas/: the script that writes
+ * them (and prints) is scripts/kubernetes-schemas.mjs. Regenerate: `npm run build && node
+ * scripts/kubernetes-schemas.mjs` (`--check` only compares).
  */
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -170,7 +174,7 @@ export function generateKubernetesSchemas(roots: readonly string[], lookup: (id:
       const file: JsonObject = { $schema: "http://json-schema.org/draft-07/schema#", $id: schemaPath(id), $comment: comment, ...schema };
       return { path: schemaPath(id), content: stringify(file) };
     })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort(byPath);
 }
 
 /** JSON with keys sorted at every level, 2-space indentation and a trailing newline. */
@@ -180,7 +184,7 @@ export function stringify(value: Json): string {
     if (!isObject(node)) return node;
     return Object.fromEntries(Object.keys(node).sort().map((k) => [k, sort(node[k] as Json)]));
   };
-  return `${JSON.stringify(sort(value), null, 2)}\n`;
+  return toJsonText(sort(value));
 }
 
 /**
@@ -248,28 +252,5 @@ export function staleFiles(want: readonly GeneratedSchema[], have: ReadonlyMap<s
   const out: string[] = [];
   for (const [p, content] of wanted) if (have.get(p) !== content) out.push(`${have.has(p) ? "~" : "+"} ${p}`);
   for (const p of have.keys()) if (!wanted.has(p)) out.push(`- ${p}`);
-  return out.sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1));
-}
-
-const SCHEMA_DIR = fileURLToPath(new URL("../../schemas/", import.meta.url));
-
-function main(argv: readonly string[]): number {
-  const { lookup, version } = packageLookup();
-  if (version !== SOURCE.version) throw new Error(`${SOURCE.name}@${version} is installed, ${SOURCE.version} expected: run npm ci`);
-  const files = generateKubernetesSchemas(ROOTS, lookup);
-  const stale = staleFiles(files, readGenerated(SCHEMA_DIR));
-  if (argv.includes("--check")) {
-    process.stdout.write(stale.length === 0 ? `schemas/${KUBERNETES_DIR}/ is up to date.\n` : `schemas/${KUBERNETES_DIR}/ is stale:\n${stale.map((s) => `  ${s}\n`).join("")}`);
-    return stale.length === 0 ? 0 : 2;
-  }
-  // The folder is wholly generated: replace it.
-  rmSync(path.join(SCHEMA_DIR, KUBERNETES_DIR), { recursive: true, force: true });
-  mkdirSync(path.join(SCHEMA_DIR, KUBERNETES_DIR), { recursive: true });
-  for (const f of files) writeFileSync(path.join(SCHEMA_DIR, ...f.path.split("/")), f.content);
-  process.stdout.write(`Wrote ${files.length} files to schemas/${KUBERNETES_DIR}/ (${stale.length} changed).\n`);
-  return 0;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = main(process.argv.slice(2));
+  return out.sort((a, b) => byCodeUnits(a.slice(2), b.slice(2)));
 }

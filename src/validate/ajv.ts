@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import AjvModule, { type AnySchemaObject, type Options } from "ajv";
+import AjvModule, { type AnySchemaObject, type Options, type ValidateFunction } from "ajv";
+import { byCodeUnits } from "../order.js";
 import { packageRoot } from "../package-root.js";
 import { AJV_FORMATS } from "./formats.js";
 
@@ -30,7 +31,7 @@ export function schemaDir(): string {
 export function readSchemas(dir: string = schemaDir()): Map<string, AnySchemaObject> {
   const schemas = new Map<string, AnySchemaObject>();
   const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => byCodeUnits(a.name, b.name))) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
       else if (entry.name.endsWith(".json")) {
@@ -64,9 +65,29 @@ export function createAjv(schemas: Map<string, AnySchemaObject>, code?: Options[
 }
 
 let shared: Map<string, AnySchemaObject> | undefined;
+let overrides: ReadonlyMap<string, AnySchemaObject> | undefined;
+let runtime: AjvInstance | undefined;
 
-/** The schemas, read once per process (the CRDs are rendered from them). */
+/** The schemas, read once per process (the CRDs are rendered from them), with the overrides in place of shipped ones. */
 export function registry(): { schemas: Map<string, AnySchemaObject> } {
-  shared ??= readSchemas();
+  shared ??= overrides === undefined ? readSchemas() : new Map([...readSchemas(), ...overrides]);
   return { schemas: shared };
+}
+
+/**
+ * Schemas by `$id` that replace shipped ones (a fleet repository's own operator schemas, see
+ * src/cli/project.ts), or undefined for the shipped schemas alone.
+ */
+export function overrideSchemas(schemas: ReadonlyMap<string, AnySchemaObject> | undefined): void {
+  if (schemas === overrides) return;
+  overrides = schemas;
+  shared = undefined;
+  runtime = undefined;
+}
+
+/** With overrides: the validator for `ref`, compiled from the schemas at run time; otherwise undefined (use the precompiled one). */
+export function runtimeValidator(ref: string): ValidateFunction | undefined {
+  if (overrides === undefined) return undefined;
+  runtime ??= createAjv(registry().schemas);
+  return runtime.getSchema(ref);
 }

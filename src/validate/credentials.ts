@@ -1,6 +1,6 @@
 /**
  * What a credential in clear looks like: the one list of credential keys and value patterns
- * that the fleet's input check (plain-secrets.ts) and the output scan (credential-scan.ts)
+ * that the fleet's input check (plain-secrets.ts) and the output scan (src/check/credential-scan.ts)
  * share, and one walk over plain data that both run. Data, not text: values are read as
  * the consumer reads them, whatever quoting or escaping a YAML file gave them, and a
  * string that holds a file (kubesphere.yaml, an ExternalSecret's thanos.yaml template) is

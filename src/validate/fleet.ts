@@ -2,6 +2,7 @@ import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
 import { issueAt, positionOf, type SourceDoc } from "../load/source.js";
 import { validateDocument, type ClusterDoc, type FleetDoc } from "./documents.js";
 import { plainTextSecrets } from "./plain-secrets.js";
+import { byCodeUnits } from "../order.js";
 
 /** A fleet whose documents each match their schema and which hangs together: one Fleet, one host, unique names. */
 export interface ValidFleet {
@@ -66,7 +67,7 @@ export function validateFleet(docs: readonly SourceDoc[], clustersDir: string, c
     issues.push(issueAt(extra.src, ["spec", "role"], "duplicate-host", `a second host ("${extra.value.metadata.name}"); exactly one cluster is the host (the first is "${hosts[0]!.value.metadata.name}" at ${where(hosts[0]!.src, ["spec", "role"])})`));
   }
 
-  const sorted = [...byName.values()].sort((a, b) => (a.value.metadata.name < b.value.metadata.name ? -1 : 1));
+  const sorted = [...byName.values()].sort((a, b) => byCodeUnits(a.value.metadata.name, b.value.metadata.name));
   return resultOf({ fleet: fleets[0]!, clusters: sorted, clustersDir }, issues);
 }
 
@@ -78,6 +79,5 @@ function where(src: SourceDoc, path: readonly (string | number)[]): string {
 function byLocation(a: { src: SourceDoc } | SourceDoc, b: { src: SourceDoc } | SourceDoc): number {
   const sa = "src" in a ? a.src : a;
   const sb = "src" in b ? b.src : b;
-  if (sa.file !== sb.file) return sa.file < sb.file ? -1 : 1;
-  return sa.index - sb.index;
+  return byCodeUnits(sa.file, sb.file) || sa.index - sb.index;
 }

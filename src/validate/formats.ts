@@ -2,6 +2,8 @@
  * String formats of the fleet schemas and of Kubernetes' OpenAPI, with the message a
  * person reads when a value does not match. ajv checks them; ajv-issues.ts words them.
  */
+import { isIPv6 } from "node:net";
+
 export interface Format {
   readonly validate: (value: string) => boolean;
   readonly message: string;
@@ -16,7 +18,23 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{
 // Go's time.ParseDuration units; µ written as an escape, so that the bundle stays ASCII.
 const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|\u00b5s|ms|s|m|h))+$/;
 
+/**
+ * A network as the API server reads `loadBalancerSourceRanges` and a NetworkPolicy's
+ * `ipBlock.cidr`: Go's net.ParseCIDR (no zone, IPv4 octets without leading zeros, a prefix
+ * no longer than the address).
+ */
+function isCIDR(v: string): boolean {
+  const slash = v.lastIndexOf("/");
+  if (slash < 0) return false;
+  const address = v.slice(0, slash);
+  const prefix = v.slice(slash + 1);
+  const v4 = /^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$/.test(address) && address.split(".").every((o) => Number(o) <= 255);
+  const bits = v4 ? 32 : isIPv6(address) && !address.includes("%") ? 128 : 0;
+  return bits > 0 && /^(0|[1-9][0-9]{0,2})$/.test(prefix) && Number(prefix) <= bits;
+}
+
 export const FORMATS: Readonly<Record<string, Format>> = {
+  cidr: { validate: isCIDR, message: "must be a network in CIDR notation, such as 10.0.1.0/24 or fd00::/64 (IPv4 octets without leading zeros, a prefix of at most 32 or 128 bits)" },
   "dns1123-label": {
     validate: (v) => v.length <= 63 && DNS_LABEL.test(v),
     message: "must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",

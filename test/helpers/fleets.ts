@@ -78,7 +78,9 @@ export const GOLDEN_DIFF = path.join(REPO, "test", "golden", "diff");
 /** Compares with a golden file under test/golden/diff/; UPDATE_GOLDEN=1 rewrites it (review the diff). */
 export function goldenDiff(name: string, actual: string): void {
   const file = path.join(GOLDEN_DIFF, name);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(file)) writeFileSync(file, actual);
+  if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, actual);
+  // A missing golden fails: a test that writes what it then compares with could never fail.
+  else if (!existsSync(file)) throw new Error(`test/golden/diff/${name} is missing: run with UPDATE_GOLDEN=1 and review it`);
   expect(actual).toBe(readFileSync(file, "utf8"));
 }
 

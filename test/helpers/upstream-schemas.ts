@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { packageLookup } from "../../src/schemas/kubernetes.js";
-import type { CrdSchema } from "../../src/validate/crd-values.js";
+import type { CrdSchema } from "../../src/check/crd-values.js";
 import { SHARED } from "./cli.js";
 
 /**
@@ -39,6 +39,7 @@ export const CORE_KINDS: Readonly<Record<string, string>> = {
   "v1 Service": "io.k8s.api.core.v1.Service",
   "v1 ServiceAccount": "io.k8s.api.core.v1.ServiceAccount",
   "apps/v1 Deployment": "io.k8s.api.apps.v1.Deployment",
+  "networking.k8s.io/v1 NetworkPolicy": "io.k8s.api.networking.v1.NetworkPolicy",
   "rbac.authorization.k8s.io/v1 ClusterRole": "io.k8s.api.rbac.v1.ClusterRole",
   "rbac.authorization.k8s.io/v1 ClusterRoleBinding": "io.k8s.api.rbac.v1.ClusterRoleBinding",
   "rbac.authorization.k8s.io/v1 Role": "io.k8s.api.rbac.v1.Role",

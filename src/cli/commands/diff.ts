@@ -13,7 +13,9 @@ import { HEADER_PREFIX } from "../../emit/emit.js";
 import { renderFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
 import { useColour, type Io } from "../io.js";
+import { enterProject, isDir } from "../project.js";
 import { printWarnings, type CommandResult } from "./shared.js";
+import { EXIT } from "../exit-codes.js";
 
 export const DIFF_HELP = `Usage: paodin-fleet diff [options]
 
@@ -21,8 +23,9 @@ Show what a render would change, per overlay and object, for pull-request review
 Secret data is never shown.
 
 Options:
-  --clusters DIR       the fleet's directory (default: clusters)
-  --out DIR            the output directory (default: overlays)
+  --clusters DIR       the fleet's directory (default: clusters, in the nearest directory
+                       from here up that has one)
+  --out DIR            the output directory (default: overlays, beside clusters)
   --against DIR|REF    compare with another directory, or with the output directory as
                        committed at a git ref, read from git's objects (default: the
                        output directory as it is now)
@@ -41,11 +44,11 @@ with the line "<!-- paodin-fleet: next comment -->" between them.
 
 export const COMMENT_SEPARATOR = "<!-- paodin-fleet: next comment -->";
 
-export async function diffCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
-  const { values } = parse(argv, {
+export async function diffCommand(argv: readonly string[], cmdIo: Io): Promise<CommandResult> {
+  const { values: given } = parse(argv, {
     ...COMMON,
-    clusters: { type: "string", default: "clusters" },
-    out: { type: "string", default: "overlays" },
+    clusters: { type: "string" },
+    out: { type: "string" },
     against: { type: "string" },
     format: { type: "string", default: "text" },
     template: { type: "string" },
@@ -53,7 +56,20 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
     "exit-code": { type: "boolean", default: false },
     strict: { type: "boolean", default: false },
   });
-  if (values.help) return { code: 0, stdout: DIFF_HELP };
+  if (given.help) return { code: EXIT.ok, stdout: DIFF_HELP };
+  const project = enterProject(cmdIo, { clustersGiven: given.clusters !== undefined, needFleet: true });
+  const io = project.io;
+  // Paths given on the command line are relative to where the user is; --against may be a git ref.
+  const local = (p: string | undefined): string | undefined => (p === undefined ? undefined : project.given(p));
+  const against = given.against !== undefined && isDir(path.resolve(cmdIo.cwd, given.against)) ? local(given.against) : given.against;
+  const values = {
+    ...given,
+    clusters: given.clusters ?? "clusters",
+    out: local(given.out) ?? "overlays",
+    against,
+    template: local(given.template),
+    "split-dir": local(given["split-dir"]),
+  };
   const format = values.format;
   if (format !== "text" && format !== "markdown" && format !== "json") throw new UsageError(`--format must be text, markdown or json, not ${JSON.stringify(format)}`);
   if ((values.template !== undefined || values["split-dir"] !== undefined) && format !== "markdown") {
@@ -72,7 +88,7 @@ export async function diffCommand(argv: readonly string[], io: Io): Promise<Comm
   const desired = new Map(rendered.files.map((f) => [f.path, f.content]));
   const before = base.kind === "git" ? await readCommitted(io.cwd, await listing!, desired) : await fromOutput(base.dir, outDir, desired, io);
   const d = diffTrees(before, treeAfter(before, desired));
-  const code = values["exit-code"] && d.clusters.length > 0 ? 2 : 0;
+  const code = values["exit-code"] && d.clusters.length > 0 ? EXIT.drift : EXIT.ok;
 
   if (format === "json") return { code, stdout: formatJson(d) };
   if (format === "text") {

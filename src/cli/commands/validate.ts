@@ -1,7 +1,9 @@
 import { renderFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
+import { enterProject } from "../project.js";
 import type { Io } from "../io.js";
 import { printWarnings, type CommandResult } from "./shared.js";
+import { EXIT } from "../exit-codes.js";
 
 export const VALIDATE_HELP = `Usage: paodin-fleet validate [options]
 
@@ -9,7 +11,8 @@ Check the fleet as a render would (schemas, templates, referenced files, rendere
 objects) without writing anything.
 
 Options:
-  --clusters DIR   the fleet's directory (default: clusters)
+  --clusters DIR   the fleet's directory (default: clusters, in the nearest directory
+                   from here up that has one)
   --json           print the result as JSON
   --strict         fail on warnings too (operator defects, unused overrides)
   -h, --help       show this help
@@ -18,13 +21,14 @@ Exit codes: 0 valid, 1 invalid fleet (every problem is listed), 64 usage error.
 `;
 
 export async function validateCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
-  const { values } = parse(argv, { ...COMMON, clusters: { type: "string", default: "clusters" }, json: { type: "boolean", default: false }, strict: { type: "boolean", default: false } });
-  if (values.help) return { code: 0, stdout: VALIDATE_HELP };
-  const { fleet, warnings } = await renderFleet({ cwd: io.cwd, clustersDir: values.clusters, strict: values.strict });
+  const { values } = parse(argv, { ...COMMON, clusters: { type: "string" }, json: { type: "boolean", default: false }, strict: { type: "boolean", default: false } });
+  if (values.help) return { code: EXIT.ok, stdout: VALIDATE_HELP };
+  const { io: here } = enterProject(io, { clustersGiven: values.clusters !== undefined, needFleet: true });
+  const { fleet, warnings } = await renderFleet({ cwd: here.cwd, clustersDir: values.clusters ?? "clusters", strict: values.strict });
   if (values.json) {
-    return { code: 0, stdout: `${JSON.stringify({ valid: true, mode: fleet.mode, host: fleet.host.name, members: fleet.members.map((m) => m.name), warnings: warnings.length }, null, 2)}\n` };
+    return { code: EXIT.ok, stdout: `${JSON.stringify({ valid: true, mode: fleet.mode, host: fleet.host.name, members: fleet.members.map((m) => m.name), warnings: warnings.length }, null, 2)}\n` };
   }
   printWarnings(warnings, io);
   const n = fleet.members.length;
-  return { code: 0, stdout: `The fleet is valid: ${fleet.mode} mode, host ${fleet.host.name} and ${n} member${n === 1 ? "" : "s"}.\n` };
+  return { code: EXIT.ok, stdout: `The fleet is valid: ${fleet.mode} mode, host ${fleet.host.name} and ${n} member${n === 1 ? "" : "s"}.\n` };
 }

@@ -68,5 +68,9 @@ export interface ClusterSpec {
      */
     key?: string;
   };
+  /**
+   * Networks (CIDRs) this cluster's traffic to the other clusters comes from: its nodes' addresses, or its NAT gateway's. Used by `exposure.restrictToFleet`.
+   */
+  nodeAddresses?: import("./fleet_v1alpha1.js").CIDR[];
   overrides?: import("./fleet_v1alpha1.js").ClusterOverrides;
 }

@@ -20,6 +20,13 @@ export type DnsSubdomain = string;
  */
 export type NodePort = number;
 /**
+ * An IPv4 or IPv6 network in CIDR notation, such as `10.0.1.0/24`.
+ *
+ * This interface was referenced by `Fleet`'s JSON-Schema
+ * via the `definition` "CIDR".
+ */
+export type CIDR = string;
+/**
  * A DNS-1123 label (no `.`: the operator splits `<namespace>.<name>` on dots).
  *
  * This interface was referenced by `Fleet`'s JSON-Schema
@@ -151,6 +158,14 @@ export interface Exposure {
   gatewayNodePort?: NodePort;
   sidecarNodePort?: NodePort;
   annotations?: StringMap;
+  /**
+   * Networks (CIDRs) allowed to reach the exposed port besides the fleet's own nodes. When this or `restrictToFleet` allows anything, the exposing Service keeps client addresses (`externalTrafficPolicy: Local`), a `LoadBalancer` gets them as `loadBalancerSourceRanges`, and a NetworkPolicy admits only them (and this cluster's own pods) to the exposed pods. Empty and `restrictToFleet` off: the port is open to whoever reaches the nodes.
+   */
+  sourceRanges?: CIDR[];
+  /**
+   * Admit, besides `sourceRanges`, the `nodeAddresses` of the clusters that use the port: every cluster for the host gateway (central), the host for a member's sidecar (scattered). Each of them must then declare `spec.nodeAddresses`.
+   */
+  restrictToFleet?: boolean;
 }
 /**
  * Scattered mode: a query Service on the host over every cluster's Thanos sidecar.
@@ -186,6 +201,18 @@ export interface Central {
    */
   gatewayURL?: string;
   /**
+   * TLS of each cluster's remote write to a gateway that serves HTTPS (`service.spec.gateway.serverCertificate`), rendered as `tlsConfig` of the Prometheus' `remoteWrite` entry. The Secrets are yours, in each cluster's Prometheus namespace.
+   */
+  remoteWriteTLS?: {
+    caSecret?: SecretKeyRef;
+    certSecret?: SecretKeyRef;
+    keySecret?: SecretKeyRef;
+    /**
+     * Name the gateway's certificate is checked against, when it is not the host of `gatewayURL`.
+     */
+    serverName?: string;
+  };
+  /**
    * The paodin `Service` on the host.
    */
   service?: {
@@ -219,6 +246,17 @@ export interface Central {
     >;
   }[];
   objectStorage?: ObjectStorage;
+}
+/**
+ * This interface was referenced by `Fleet`'s JSON-Schema
+ * via the `definition` "SecretKeyRef".
+ */
+export interface SecretKeyRef {
+  name: DnsSubdomain;
+  /**
+   * Key in the Secret.
+   */
+  key: string;
 }
 /**
  * The Thanos object-storage configuration (a Secret holding `thanos.yaml`). Credentials never appear in the fleet or in `overlays/`.

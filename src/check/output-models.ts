@@ -5,6 +5,7 @@ import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { Prometheus as PrometheusModel } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
@@ -14,7 +15,7 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 
-export const K8s = { CustomResourceDefinition, Deployment, ClusterRole, ClusterRoleBinding, Role, RoleBinding, ConfigMap, Secret, Service, ServiceAccount };
+export const K8s = { CustomResourceDefinition, Deployment, NetworkPolicy, ClusterRole, ClusterRoleBinding, Role, RoleBinding, ConfigMap, Secret, Service, ServiceAccount };
 export const Prometheus = { Prometheus: PrometheusModel };
 export const ArgoCD = { ApplicationSet };
 export const Flux = { Kustomization };

@@ -1,16 +1,33 @@
 import { isMap, LineCounter, parseAllDocuments, parseDocument, type Document } from "yaml";
+import { firstLine } from "../diagnostics/format.js";
 import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
-import { duplicateKeys } from "../load/parse.js";
-import { secretNamespaces } from "../plan/central.js";
-import type { K8sObject } from "../plan/objects.js";
-import type { Asset, ResolvedCluster, ResolvedFleet } from "../resolve/model.js";
+import { duplicateKeys } from "../load/limits.js";
+import type { Asset, ResolvedCluster, ResolvedFleet } from "./model.js";
+
+/**
+ * The files the resolved fleet names (kubesphere.yaml bases, a sealed or SOPS Secret): which
+ * they are, and their content checked against the settings that name them. Input validation
+ * that needs the resolved settings, so it runs here, after resolve and before plan; the CLI
+ * reads the files (load/assets.ts) in between.
+ */
 
 /** The fleet's referenced files, checked, in the form the planner uses them. */
 export interface Assets {
-  /** The base's kubesphere.yaml with `monitoring.endpoint` set, everything else as written. */
-  kubesphereYaml(base: Asset, endpoint: string): string;
+  /** The base's kubesphere.yaml as read (the planner sets `monitoring.endpoint`, emit/yaml.ts writes it). */
+  kubesphereBase(base: Asset): Document;
   /** The sealed or SOPS-encrypted Secret for a namespace, and its exact text. */
-  secretFor(file: Asset, namespace: string): { object: K8sObject; text: string };
+  secretFor(file: Asset, namespace: string): CopiedDocument;
+}
+
+/** A Kubernetes object read from a file, and its text, to be copied through as written. */
+export interface CopiedDocument {
+  readonly object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [field: string]: unknown };
+  readonly text: string;
+}
+
+/** Namespaces that need the object-storage Secret: the Store's and every ingestor's. */
+export function secretNamespaces(fleet: ResolvedFleet): string[] {
+  return [...new Set([fleet.namespace, ...fleet.host.central.ingestors.map((i) => i.namespace)])].sort();
 }
 
 export type NamedFile = { readonly kind: "base" | "secret"; readonly asset: Asset };
@@ -34,7 +51,7 @@ type At = (line: number, col: number, message: string) => Issue;
 export function checkAssets(fleet: ResolvedFleet, texts: ReadonlyMap<string, string>): Result<Assets> {
   const issues: Issue[] = [];
   const bases = new Map<string, Document>();
-  const secrets = new Map<string, { object: K8sObject; text: string }>();
+  const secrets = new Map<string, CopiedDocument>();
   const done = new Set<string>();
   for (const { kind, asset } of assetsOf(fleet)) {
     const text = texts.get(asset.path);
@@ -53,10 +70,8 @@ export function checkAssets(fleet: ResolvedFleet, texts: ReadonlyMap<string, str
   }
   return resultOf<Assets>(
     {
-      kubesphereYaml(base, endpoint) {
-        const doc = bases.get(base.path)!.clone();
-        doc.setIn(["monitoring", "endpoint"], endpoint);
-        return doc.toString({ lineWidth: 0 });
+      kubesphereBase(base) {
+        return bases.get(base.path)!;
       },
       secretFor(file, namespace) {
         return secrets.get(`${file.path}\0${namespace}`)!;
@@ -73,7 +88,7 @@ function yamlProblem(doc: Document, lc: LineCounter): { line: number; col: numbe
   const offset = err?.pos[0] ?? dup?.offset;
   if (offset === undefined) return undefined;
   const { line, col } = lc.linePos(offset);
-  const what = err !== undefined ? err.message.split("\n")[0]! : `the key "${dup!.key}" appears twice in the same mapping`;
+  const what = err !== undefined ? firstLine(err.message) : `the key "${dup!.key}" appears twice in the same mapping`;
   return { line, col, message: `is not valid YAML: ${what}` };
 }
 
@@ -127,11 +142,11 @@ function roleProblems(doc: Document, lc: LineCounter, users: readonly ResolvedCl
 }
 
 /** A sealed or SOPS Secret file: one document per namespace that needs the Secret, each really encrypted. */
-function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Issue[]): Map<string, { object: K8sObject; text: string }> {
+function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Issue[]): Map<string, CopiedDocument> {
   const storage = fleet.host.central.objectStorage;
   const kind = storage.source.kind;
   const lc = new LineCounter();
-  const found = new Map<string, { object: K8sObject; text: string }>();
+  const found = new Map<string, CopiedDocument>();
   for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false })) {
     const problem = yamlProblem(doc, lc);
     if (problem !== undefined) {
@@ -146,7 +161,7 @@ function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Iss
       issues.push(at(pos.line, pos.col, wrong));
       continue;
     }
-    const object = o as unknown as K8sObject;
+    const object = o as unknown as CopiedDocument["object"];
     if (object.metadata.name !== storage.secretName) {
       issues.push(at(pos.line, pos.col, `names the Secret "${object.metadata.name}"; the fleet's is "${storage.secretName}" (central.objectStorage.secretName)`));
       continue;
@@ -154,7 +169,7 @@ function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Iss
     // The document's own text, byte for byte: a signature or MAC must not see a re-serialised copy.
     found.set(object.metadata.namespace ?? "", { object, text: text.slice(doc.range[0], doc.range[2]).replace(/\s*$/, "\n") });
   }
-  const out = new Map<string, { object: K8sObject; text: string }>();
+  const out = new Map<string, CopiedDocument>();
   for (const ns of secretNamespaces(fleet)) {
     const hit = found.get(ns);
     if (hit !== undefined) out.set(ns, hit);

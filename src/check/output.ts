@@ -3,7 +3,7 @@ import { InternalError } from "../diagnostics/issue.js";
 import type { Overlay } from "../emit/emit.js";
 import type { K8sObject } from "../plan/objects.js";
 import { crdProblems } from "./crd-rules.js";
-import { validatorFor } from "./validators.js";
+import { validatorFor } from "../validate/validators.js";
 
 /**
  * Every rendered object against its schema, before anything is written: the operator's
@@ -55,6 +55,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
   "v1 ConfigMap": model(K8s.ConfigMap),
   "v1 Secret": model(K8s.Secret),
   "apps/v1 Deployment": model(K8s.Deployment),
+  "networking.k8s.io/v1 NetworkPolicy": model(K8s.NetworkPolicy),
   "rbac.authorization.k8s.io/v1 ClusterRole": model(K8s.ClusterRole),
   "rbac.authorization.k8s.io/v1 ClusterRoleBinding": model(K8s.ClusterRoleBinding),
   "rbac.authorization.k8s.io/v1 Role": model(K8s.Role),
@@ -68,7 +69,7 @@ const CHECKS: Readonly<Record<string, Check>> = {
 
 /**
  * Kinds copied through as the user wrote them, checked when they were read
- * (validate/assets.ts): a SOPS Secret's data is ciphertext, not the base64 the schema wants.
+ * (resolve/assets.ts): a SOPS Secret's data is ciphertext, not the base64 the schema wants.
  */
 const VERBATIM = new Set(["bitnami.com/v1alpha1 SealedSecret", "v1 Secret"]);
 

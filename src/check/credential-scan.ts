@@ -1,13 +1,13 @@
 import type { Issue } from "../diagnostics/issue.js";
 import type { Overlay } from "../emit/emit.js";
-import { findCredentials } from "./credentials.js";
+import { findCredentials } from "../validate/credentials.js";
 
 /**
  * The last line of defence before anything is written: no rendered object may hold what
  * looks like a credential in clear, whatever path it took there (a template, a
  * kubesphere.yaml base, a label). The objects are read as data, so each string is seen as
  * kubectl will read it, not as the emitter happened to quote it, and a string holding a file
- * is read as that file (credentials.ts). Encrypted values (SOPS `ENC[…]`) and External
+ * is read as that file (src/validate/credentials.ts). Encrypted values (SOPS `ENC[…]`) and External
  * Secrets template expressions are what they should be, and pass. Sealed and SOPS documents,
  * copied through as written, are scanned as the documents they were read as.
  */

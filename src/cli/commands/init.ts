@@ -1,0 +1,174 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { UsageError } from "../../diagnostics/issue.js";
+import { packageRoot } from "../../package-root.js";
+import { COMMON, parse } from "../args.js";
+import type { Io } from "../io.js";
+import { renderCommand } from "./render.js";
+import type { CommandResult } from "./shared.js";
+import { EXIT } from "../exit-codes.js";
+
+export const INIT_HELP = `Usage: paodin-fleet init [--mode central|scattered] [--host NAME] [--members a,b,c]
+
+Make a working fleet in this directory (your repository's root): clusters/ with the Fleet
+and one file per cluster, overlays/ rendered from it, the npm scripts render, validate and
+diff in package.json, a CI workflow for GitHub Actions (.github/workflows/paodin-fleet.yml)
+and one for GitLab (.gitlab-ci.yml), and .gitignore entries. The YAML files link their
+schemas for editor completion. Nothing that exists is overwritten: init stops, writing
+nothing, when a file it would write is there (package.json gets its scripts added, and
+.gitignore its missing lines appended).
+
+Options:
+  --mode MODE        central (default: every cluster writes to the host) or scattered
+                     (the host queries every member's Thanos sidecar)
+  --host NAME        the host cluster's name (default: host)
+  --members NAMES    the member clusters' names, comma-separated (default: member-1,member-2)
+  -h, --help         show this help
+
+Exit codes: 0 done, 1 a file init would write exists, 64 usage error.
+`;
+
+const SCRIPTS = { render: "paodin-fleet render", validate: "paodin-fleet validate", diff: "paodin-fleet diff" } as const;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const TEMPLATES = "templates/init";
+
+export async function initCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
+  const { values } = parse(argv, {
+    ...COMMON,
+    mode: { type: "string", default: "central" },
+    host: { type: "string", default: "host" },
+    members: { type: "string", default: "member-1,member-2" },
+  });
+  if (values.help) return { code: EXIT.ok, stdout: INIT_HELP };
+  if (values.mode !== "central" && values.mode !== "scattered") throw new UsageError(`--mode must be central or scattered, not ${JSON.stringify(values.mode)}`);
+  const members = values.members.split(",").map((m) => m.trim()).filter((m) => m !== "");
+  const names = [values.host, ...members];
+  for (const n of names) {
+    if (n.length > 63 || !DNS_LABEL.test(n)) throw new UsageError(`cluster name ${JSON.stringify(n)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)`);
+  }
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length > 0) throw new UsageError(`cluster name ${JSON.stringify(twice[0])} is given twice`);
+
+  const files = fleetFiles(io.cwd, values.mode, values.host, members);
+  const pkg = packageJson(io.cwd);
+  const gitignore = gitignoreText(io.cwd);
+  // A clusters/ that is there is one entry, not one per file init would put in it.
+  const fleetThere = existsSync(path.join(io.cwd, "clusters"));
+  const present = [...(fleetThere ? ["clusters"] : []), ...Object.keys(files).filter((f) => !(fleetThere && f.startsWith("clusters/"))), "overlays"].filter((f) =>
+    existsSync(path.join(io.cwd, f)),
+  );
+  const problems = [...present.map((f) => `  ${f} exists`), ...pkg.conflicts.map((c) => `  package.json: ${c}`)];
+  if (problems.length > 0) {
+    return {
+      code: EXIT.invalid,
+      stderr: `paodin-fleet: init writes nothing over what is there, and this directory already has:\n${problems.join("\n")}\n` + "Move these away (or run init in another directory), then run it again.\n",
+    };
+  }
+
+  const written: string[] = [];
+  for (const [rel, content] of Object.entries(files)) {
+    const target = path.join(io.cwd, ...rel.split("/"));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content, { flag: "wx" });
+    written.push(rel);
+  }
+  if (pkg.text !== undefined) {
+    writeFileSync(path.join(io.cwd, "package.json"), pkg.text);
+    written.push(`package.json (${pkg.note})`);
+  }
+  if (gitignore.text !== undefined) {
+    writeFileSync(path.join(io.cwd, ".gitignore"), gitignore.text);
+    written.push(`.gitignore (${gitignore.note})`);
+  }
+
+  let err = "";
+  const rendered = await renderCommand([], { ...io, stderr: { write: (s: string) => void (err += s) } });
+  const listing = `Wrote:\n${written.map((w) => `  ${w}\n`).join("")}`;
+  if (rendered.code !== 0) return { code: rendered.code, stdout: listing, stderr: `${err}${rendered.stderr ?? ""}` };
+  return {
+    code: EXIT.ok,
+    stdout:
+      `${listing}${rendered.stdout ?? ""}\n` +
+      "Next: replace the placeholders in clusters/ (operator images, object storage, node-ip labels,\n" +
+      "the clusters' API servers, gitops.argocd.repoURL), run `npm run render`, and commit clusters/\n" +
+      "and overlays/ together. CI (`npm run render -- --check`) fails when they disagree.\n",
+    ...(err !== "" ? { stderr: err } : {}),
+  };
+}
+
+/** The files init creates, path → content; none of them may exist. */
+function fleetFiles(cwd: string, mode: string, host: string, members: readonly string[]): Record<string, string> {
+  const template = (name: string): string => readFileSync(path.join(packageRoot(), ...TEMPLATES.split("/"), ...name.split("/")), "utf8");
+  const fill = (text: string, values: Record<string, string>): string => text.replace(/@@([A-Z]+)@@/g, (all, key: string) => values[key] ?? all);
+  const schemas = schemaLink(cwd);
+  const files: Record<string, string> = {};
+  files["clusters/fleet.yaml"] = fill(template("clusters/fleet.yaml"), { SCHEMAS: schemas, MODE: mode });
+  files[`clusters/${host}.yaml`] = fill(template("clusters/host.yaml"), { SCHEMAS: schemas, NAME: host, IP: "10.0.0.10" });
+  members.forEach((m, i) => {
+    const n = i + 1;
+    files[`clusters/${m}.yaml`] = fill(template("clusters/member.yaml"), { SCHEMAS: schemas, NAME: m, IP: `10.${Math.floor(n / 256)}.${n % 256}.10` });
+  });
+  files[".github/workflows/paodin-fleet.yml"] = template("ci/github-actions.yml");
+  files[".gitlab-ci.yml"] = template("ci/gitlab-ci.yml");
+  return files;
+}
+
+/**
+ * The shipped schemas as seen from clusters/: the repository's own installation
+ * (node_modules/paodin-fleet) when there is one, else wherever this paodin-fleet is.
+ */
+function schemaLink(cwd: string): string {
+  const local = path.join(cwd, "node_modules", "paodin-fleet", "schemas");
+  const dir = existsSync(local) ? local : path.join(packageRoot(), "schemas");
+  return path.relative(path.join(cwd, "clusters"), dir).split(path.sep).join("/");
+}
+
+/** package.json with the scripts added (or made), or the scripts that are there already and run something else. */
+function packageJson(cwd: string): { text?: string; note: string; conflicts: string[] } {
+  const file = path.join(cwd, "package.json");
+  if (!existsSync(file)) {
+    const pkg = {
+      name: path.basename(cwd).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "") || "fleet",
+      private: true,
+      scripts: { ...SCRIPTS },
+      devDependencies: { "paodin-fleet": `^${ownVersion()}` },
+    };
+    return { text: `${JSON.stringify(pkg, null, 2)}\n`, note: "new: scripts render, validate, diff", conflicts: [] };
+  }
+  let pkg: Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not a JSON object");
+    pkg = parsed as Record<string, unknown>;
+  } catch (e) {
+    return { note: "", conflicts: [`cannot be read as JSON (${(e as Error).message})`] };
+  }
+  const scripts = (typeof pkg.scripts === "object" && pkg.scripts !== null ? pkg.scripts : {}) as Record<string, unknown>;
+  const conflicts = Object.entries(SCRIPTS)
+    .filter(([name, command]) => scripts[name] !== undefined && scripts[name] !== command)
+    .map(([name, command]) => `the script "${name}" runs ${JSON.stringify(scripts[name])}, not ${JSON.stringify(command)}`);
+  const added = Object.keys(SCRIPTS).filter((name) => scripts[name] === undefined);
+  if (conflicts.length > 0 || added.length === 0) return { note: "", conflicts };
+  const text = JSON.stringify({ ...pkg, scripts: { ...scripts, ...SCRIPTS } }, null, detectIndent(readFileSync(file, "utf8")));
+  return { text: `${text}\n`, note: `scripts ${added.join(", ")} added`, conflicts };
+}
+
+function detectIndent(text: string): string | number {
+  return /^([ \t]+)"/m.exec(text)?.[1] ?? 2;
+}
+
+/** .gitignore with the lines it lacks appended (or made). */
+function gitignoreText(cwd: string): { text?: string; note: string } {
+  const file = path.join(cwd, ".gitignore");
+  const wanted = readFileSync(path.join(packageRoot(), ...TEMPLATES.split("/"), "gitignore"), "utf8");
+  if (!existsSync(file)) return { text: wanted, note: "new" };
+  const have = readFileSync(file, "utf8");
+  const lines = new Set(have.split(/\r?\n/).map((l) => l.trim()));
+  const missing = wanted.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !lines.has(l));
+  if (missing.length === 0) return { note: "" };
+  return { text: `${have}${have === "" || have.endsWith("\n") ? "" : "\n"}# paodin-fleet\n${missing.join("\n")}\n`, note: `${missing.join(", ")} appended` };
+}
+
+function ownVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}

@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { toYaml } from "../src/emit/yaml.js";
+
+/**
+ * The emitter's quoting (src/emit/yaml.ts) against adversarial strings, read back by the `yaml`
+ * package both as YAML 1.2 (core schema) and as YAML 1.1 (`{ version: "1.1" }`, the schema of
+ * Go's yaml.v2 and of many tools): every string stays the same string, as a value, as a key and in
+ * a list, at any depth. Strings are built from pieces that mean something else to some reader:
+ * line and paragraph separators, NEL, C0 and C1 controls, BOM, document markers, `<<`,
+ * timestamps, sexagesimal numbers, `0o`/`0x`/octal/binary, `.inf`, `~`, YAML 1.1 booleans,
+ * indicators. A lone surrogate (not encodable in UTF-8) is refused with an error, never written.
+ * And the text itself holds no character that a reader refuses raw, or reads as a line break:
+ * those are always escaped inside double quotes.
+ */
+
+const CONTROLS = [...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), "\u007f", ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(0x80 + i))];
+const PIECES = [
+  ...["\u2028", "\u2029", "\u0085", "\ufeff", "\ufffe", "\uffff", "\u00a0", "\u200b"],
+  ...CONTROLS,
+  ...["---", "...", "--- x", "... x", "<<", "=", "~", "-", "?", ":", "? ", ": ", "- ", "#", " #", "&a", "*a", "!t", "!!str", "%YAML", "@", "`", "|", ">", "|-", ">+", "[", "]", "{", "}", ",", "'", '"', "\\", "\\n"],
+  ...["2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5", "2002-12-14", "1:30:00", "190:20:30", "-1:20", "1:20.5"],
+  ...["0o17", "0O17", "0x1F", "0X1f", "017", "0755", "08", "0b101", "0B1", "1_000", "+1", "-0", "0.", ".5", "1e3", "1E-3", "6.8523015e+5", ".inf", "-.Inf", "+.INF", ".nan", ".NaN"],
+  ...["y", "Y", "n", "N", "yes", "No", "ON", "off", "true", "False", "null", "NULL", "Null"],
+  ...[" ", "  ", "\t", "\n", "\n\n", "\r", "\r\n", "x", "é", "😀", "member-1", "a.b/c"],
+];
+const piece = fc.constantFrom(...PIECES);
+const adversarial = fc.oneof({ weight: 4, arbitrary: fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join("")) }, { weight: 1, arbitrary: piece }, { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 6 }) });
+
+/** Readers that must each read the text back as the data. */
+const READERS = {
+  "YAML 1.2": (text: string) => parse(text, { version: "1.2", uniqueKeys: false }) as unknown,
+  "YAML 1.1": (text: string) => parse(text, { version: "1.1", uniqueKeys: false }) as unknown,
+} as const;
+
+/** Characters a reader refuses raw or reads as a break, anywhere in the text: escaped, always. */
+const NEVER_RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
+
+function roundTrip(value: unknown): void {
+  const text = toYaml(value);
+  expect(NEVER_RAW.exec(text), JSON.stringify(text)).toBeNull();
+  for (const [name, read] of Object.entries(READERS)) expect(read(text), `${name} reads back ${JSON.stringify(text)}`).toEqual(value);
+}
+
+describe("the emitter's quoting: every string stays the same string, in YAML 1.2 and YAML 1.1", () => {
+  it("each piece alone, as a value, a key, in a list and nested", () => {
+    for (const s of PIECES) roundTrip({ [s]: s, k: [s, { [s]: [s] }], m: { [s]: { [s]: s } } });
+  });
+
+  it("document markers, `<<` and YAML 1.1 words as map keys at every level", () => {
+    for (const k of ["---", "...", "--- a", "... a", "<<", "y", "n", "on", "~", "2002-12-14", "1:30", "0o17", ".inf"]) {
+      roundTrip({ [k]: 1, a: { [k]: { [k]: k } }, l: [{ [k]: k }] });
+      expect(toYaml({ [k]: 1 }).startsWith(`${k}:`), `${k} must not stay plain`).toBe(false);
+    }
+  });
+
+  it("adversarial strings built from the pieces", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(adversarial, adversarial), { minLength: 1, maxLength: 4 }), (pairs) => {
+        const obj: Record<string, unknown> = {};
+        for (const [k, v] of pairs) obj[k] = { v, l: [v, k], n: { [v]: k } };
+        roundTrip(obj);
+        roundTrip([pairs.map(([k]) => k)]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("no plain scalar holds a character a reader sees as something else", () => {
+    // A plain scalar is one line of printable characters (no controls, NEL, separators or BOM): anything else is quoted.
+    fc.assert(
+      fc.property(adversarial, (s) => {
+        const text = toYaml({ k: s });
+        const value = text.slice(3, -1);
+        if (!/^["'|>]/.test(value)) {
+          expect(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/.test(value), JSON.stringify(text)).toBe(false);
+          expect(value, JSON.stringify(text)).toBe(s);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a lone surrogate anywhere is an error that says where, never written", () => {
+    for (const lone of ["\ud800", "\udbff", "\udc00", "\udfff"]) {
+      for (const [value, at] of [[{ k: `a${lone}b` }, 1], [{ [`x${lone}`]: 1 }, 1], [[`\n${lone}`], 1], [{ k: { l: [`${lone}`] } }, 0]] as const) {
+        const hex = lone.charCodeAt(0).toString(16).toUpperCase();
+        expect(() => toYaml(value), JSON.stringify(value)).toThrow(`lone surrogate (U+${hex} at index ${at})`);
+      }
+    }
+    // A pair is one character, written as it is.
+    roundTrip({ k: "\ud83d\ude00" });
+  });
+});

@@ -1,0 +1,8 @@
+// Loaded by vitest.stryker.config.ts only. Stryker runs each test many times (the dry run, then
+// once per mutant that the test covers) and compares the outcomes: a property test that draws new
+// cases on every run could fail or pass by chance, and its floors (how many cases render, how many
+// the fast reader reads) with it. A fixed seed gives every run the same cases; PROPERTY_SEED
+// picks another. `npm test` keeps drawing new cases.
+import fc from "fast-check";
+
+fc.configureGlobal({ seed: Number(process.env.PROPERTY_SEED ?? 20261202) });
