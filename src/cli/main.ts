@@ -7,6 +7,7 @@ import { EnvironmentError, FleetError, InternalError, UsageError } from "../diag
 import { styleFor, type Io } from "./io.js";
 import type { CommandResult } from "./commands/shared.js";
 import { EXIT } from "./exit-codes.js";
+import { toJsonText } from "../emit/yaml.js";
 
 export { EXIT } from "./exit-codes.js";
 
@@ -68,7 +69,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 function report(e: unknown, io: Io, json: boolean): number {
   if (e instanceof FleetError) {
     if (json) {
-      io.stdout.write(`${JSON.stringify({ valid: false, issues: e.issues.map(toJSON) }, null, 2)}\n`);
+      io.stdout.write(toJsonText({ valid: false, issues: e.issues.map(toJSON) }));
     } else {
       const style = styleFor(io.stderr, io.env);
       for (const issue of e.issues) io.stderr.write(`${formatIssue(issue, style)}\n`);

@@ -1,4 +1,5 @@
 import type { ExposureSettings, ResolvedCluster, ResolvedFleet } from "../resolve/model.js";
+import { byCodeUnits } from "../order.js";
 import { MANAGED_BY, withWave, WAVE, type K8sObject } from "./objects.js";
 
 /**
@@ -34,7 +35,7 @@ export function sidecarExposure(fleet: ResolvedFleet, cluster: ResolvedCluster):
 /** The networks admitted to a port: its own `sourceRanges`, and with `restrictToFleet` its clients' nodes. Sorted, without repeats. */
 function admittedSources(exposure: ExposureSettings, clients: readonly ResolvedCluster[]): string[] {
   const fleet = exposure.restrictToFleet ? clients.flatMap((c) => c.nodeAddresses) : [];
-  return [...new Set([...exposure.sourceRanges, ...fleet])].sort();
+  return [...new Set([...exposure.sourceRanges, ...fleet])].sort(byCodeUnits);
 }
 
 interface Port {

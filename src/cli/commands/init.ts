@@ -7,6 +7,7 @@ import type { Io } from "../io.js";
 import { renderCommand } from "./render.js";
 import type { CommandResult } from "./shared.js";
 import { EXIT } from "../exit-codes.js";
+import { toJsonText } from "../../emit/yaml.js";
 
 export const INIT_HELP = `Usage: paodin-fleet init [--mode central|scattered] [--host NAME] [--members a,b,c]
 
@@ -133,7 +134,7 @@ function packageJson(cwd: string): { text?: string; note: string; conflicts: str
       scripts: { ...SCRIPTS },
       devDependencies: { "paodin-fleet": `^${ownVersion()}` },
     };
-    return { text: `${JSON.stringify(pkg, null, 2)}\n`, note: "new: scripts render, validate, diff", conflicts: [] };
+    return { text: toJsonText(pkg), note: "new: scripts render, validate, diff", conflicts: [] };
   }
   let pkg: Record<string, unknown>;
   try {

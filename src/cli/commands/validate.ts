@@ -4,6 +4,7 @@ import { enterProject } from "../project.js";
 import type { Io } from "../io.js";
 import { printWarnings, type CommandResult } from "./shared.js";
 import { EXIT } from "../exit-codes.js";
+import { toJsonText } from "../../emit/yaml.js";
 
 export const VALIDATE_HELP = `Usage: paodin-fleet validate [options]
 
@@ -26,7 +27,7 @@ export async function validateCommand(argv: readonly string[], io: Io): Promise<
   const { io: here } = enterProject(io, { clustersGiven: values.clusters !== undefined, needFleet: true });
   const { fleet, warnings } = await renderFleet({ cwd: here.cwd, clustersDir: values.clusters ?? "clusters", strict: values.strict });
   if (values.json) {
-    return { code: EXIT.ok, stdout: `${JSON.stringify({ valid: true, mode: fleet.mode, host: fleet.host.name, members: fleet.members.map((m) => m.name), warnings: warnings.length }, null, 2)}\n` };
+    return { code: EXIT.ok, stdout: toJsonText({ valid: true, mode: fleet.mode, host: fleet.host.name, members: fleet.members.map((m) => m.name), warnings: warnings.length }) };
   }
   printWarnings(warnings, io);
   const n = fleet.members.length;
