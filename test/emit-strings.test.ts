@@ -93,3 +93,52 @@ describe("the emitter's quoting: every string stays the same string, in YAML 1.2
     roundTrip({ k: "\ud83d\ude00" });
   });
 });
+
+/**
+ * The bytes the emitter writes for the cases its rules distinguish (each pinned here because a
+ * reader would read another value, or because quoting more than needed changes every rendered
+ * file): null, empty strings, prefixes, nesting order, literal blocks, errors.
+ */
+describe("the emitter's bytes", () => {
+  it("writes null as null, an empty string quoted, skips undefined, and puts the prefix first", () => {
+    expect(toYaml({ k: null, e: "", u: undefined })).toBe('e: ""\nk: null\n');
+    expect(toYaml({ a: 1 }, "# head\n")).toBe("# head\na: 1\n");
+    expect(toYaml([null, ""])).toBe('- null\n- ""\n');
+  });
+
+  it("puts apiVersion, kind and metadata first at the top only; nested mappings are in code-unit order", () => {
+    const o = { kind: 1, b: 2, apiVersion: 3, metadata: 4 };
+    expect(toYaml(o)).toBe("apiVersion: 3\nkind: 1\nmetadata: 4\nb: 2\n");
+    expect(toYaml({ x: o })).toBe("x:\n  apiVersion: 3\n  b: 2\n  kind: 1\n  metadata: 4\n");
+    expect(toYaml({ x: [o] })).toBe("x:\n- apiVersion: 3\n  b: 2\n  kind: 1\n  metadata: 4\n");
+  });
+
+  it("quotes a key that starts with ? but not such a value", () => {
+    expect(toYaml({ "?x": "?x" })).toBe('"?x": ?x\n');
+    expect(toYaml({ k: ["?x"] })).toBe("k:\n- ?x\n");
+  });
+
+  it("quotes what Go reads as a number once it drops every _, in either case of prefix", () => {
+    for (const s of ["0B1_1", "0X_1F", "-0O1_7", "+0x1_f", "1_0E5"]) expect(toYaml({ k: s }), s).toBe(`k: ${JSON.stringify(s)}\n`);
+  });
+
+  it("leaves plain what no reader takes for anything but the string", () => {
+    // Strings that start like numbers but are none, to YAML 1.1, 1.2 or Go.
+    for (const s of ["12024-01-01", "1--- a", "1... a", "0o", "0x", "1.2.3", "e", "-x", "+x", "x-", "1a", "5%", "..5", "e.5", "1ex5", ".5ex5", "1x.5", "1.xe5", "1x5", "1.5x"]) {
+      expect(toYaml({ k: s }), s).toBe(`k: ${s}\n`);
+      roundTrip({ k: s });
+    }
+  });
+
+  it("writes a multi-line string as a literal block, its empty lines without indentation", () => {
+    expect(toYaml({ k: "a\n\nb\n" })).toBe("k: |\n  a\n\n  b\n");
+    expect(toYaml({ k: { l: "a\n\n\nb" } })).toBe("k:\n  l: |-\n    a\n\n\n    b\n");
+  });
+
+  it("refuses what YAML cannot hold, saying what, with at most the first 60 characters of a string", () => {
+    expect(() => toYaml({ k: Number.NaN })).toThrow("cannot write NaN as YAML");
+    expect(() => toYaml({ k: Number.POSITIVE_INFINITY })).toThrow("cannot write Infinity as YAML");
+    expect(() => toYaml({ k: 1n })).toThrow("cannot write a bigint as YAML");
+    expect(() => toYaml({ k: `${"a".repeat(100)}\ud800` })).toThrow(`cannot write a string with a lone surrogate (U+D800 at index 100) as YAML: ${JSON.stringify("a".repeat(60))}`);
+  });
+});

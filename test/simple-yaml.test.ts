@@ -60,8 +60,9 @@ describe("the fast YAML reader", () => {
       "a: 1\n---   # c\nb: 2\n",
       "a: 1\n---  \nb: 2\n",
       "a: wait...\nb: 50%\nc: x---\nd: '...'\n",
-      // A key with nothing after it, last in the file.
+      // A key with nothing after it, last in the file, or last in a list item before the next item.
       "a: 1\nb:\n",
+      "l:\n- a: 1\n  b:\n- x\n",
       // Comments: after a value, after a key whose value follows, and two blanks before one.
       "a: x #\nb: x  # two blanks\nc: 'q'  # c\nd: # c\n  e: 1\nl:\n- a#\n- x  # c\n",
       // Words and numbers only whole: a prefix or suffix makes a string.
