@@ -1,3 +1,4 @@
+import { clientsOf } from "../resolve/exposure.js";
 import type { ExposureSettings, ResolvedCluster, ResolvedFleet } from "../resolve/model.js";
 import { byCodeUnits } from "../order.js";
 import { MANAGED_BY, withWave, WAVE, type K8sObject } from "./objects.js";
@@ -19,7 +20,7 @@ export function gatewayExposure(fleet: ResolvedFleet): K8sObject[] {
   const e = host.exposure;
   if (e.type === "None") return [];
   const port = { name: "http", port: 9090, targetPort: 9090, nodePort: e.gatewayNodePort };
-  const admitted = admittedSources(e, [host, ...fleet.members]);
+  const admitted = admittedSources(e, clientsOf("central", host, [host, ...fleet.members]));
   return exposed(`gateway-${host.central.serviceName}-external`, fleet.namespace, e, gatewayPodLabels(host.central.serviceName), port, admitted, host.nodeAddresses);
 }
 
@@ -29,7 +30,7 @@ export function sidecarExposure(fleet: ResolvedFleet, cluster: ResolvedCluster):
   const p = cluster.prometheus;
   const port = { name: "grpc", port: 10901, targetPort: 10901, nodePort: e.sidecarNodePort };
   // `prometheus: <name>` is on the Prometheus pods in every prometheus-operator version KubeSphere 3.x ships.
-  return exposed(`prometheus-${p.name}-thanos-sidecar`, p.namespace, e, { prometheus: p.name }, port, admittedSources(e, [fleet.host]), cluster.nodeAddresses);
+  return exposed(`prometheus-${p.name}-thanos-sidecar`, p.namespace, e, { prometheus: p.name }, port, admittedSources(e, clientsOf("scattered", cluster, [fleet.host, ...fleet.members])), cluster.nodeAddresses);
 }
 
 /** The networks admitted to a port: its own `sourceRanges`, and with `restrictToFleet` its clients' nodes. Sorted, without repeats. */

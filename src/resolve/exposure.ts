@@ -4,23 +4,21 @@ import type { ValidFleet } from "../validate/fleet.js";
 import type { ResolvedCluster } from "./model.js";
 
 /**
- * Who reaches an exposed port from another cluster: every cluster's Prometheus writes to the
- * host gateway (central, the host's own too, through the gateway URL), the host's Thanos Query
- * reads each member's sidecar (scattered).
+ * Who reaches a cluster's exposed port from another cluster: every cluster's Prometheus writes
+ * to the host gateway (central, the host's own too, through the gateway URL), the host's Thanos
+ * Query reads each member's sidecar (scattered). None for a cluster that exposes nothing.
  */
-export function exposedPorts(mode: "central" | "scattered", clusters: readonly ResolvedCluster[]): { owner: ResolvedCluster; clients: readonly ResolvedCluster[] }[] {
-  const host = clusters.find((c) => c.role === "host");
-  if (host === undefined) return [];
-  if (mode === "central") return [{ owner: host, clients: clusters }];
-  return clusters.filter((c) => c.role === "member").map((owner) => ({ owner, clients: [host] }));
+export function clientsOf(mode: "central" | "scattered", owner: ResolvedCluster, clusters: readonly ResolvedCluster[]): readonly ResolvedCluster[] {
+  if (mode === "central") return owner.role === "host" ? clusters : [];
+  return owner.role === "member" ? clusters.filter((c) => c.role === "host") : [];
 }
 
 /** With `restrictToFleet`, every client of the port must say where its traffic comes from. */
 export function restrictToFleetProblems(valid: ValidFleet, mode: "central" | "scattered", clusters: readonly ResolvedCluster[]): Issue[] {
   const needed = new Map<string, string>();
-  for (const { owner, clients } of exposedPorts(mode, clusters)) {
+  for (const owner of clusters) {
     if (owner.exposure.type === "None" || !owner.exposure.restrictToFleet) continue;
-    for (const c of clients) if (c.nodeAddresses.length === 0 && !needed.has(c.name)) needed.set(c.name, owner.name);
+    for (const c of clientsOf(mode, owner, clusters)) if (c.nodeAddresses.length === 0 && !needed.has(c.name)) needed.set(c.name, owner.name);
   }
   return valid.clusters.flatMap((doc) => {
     const owner = needed.get(doc.value.metadata.name);

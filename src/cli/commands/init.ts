@@ -8,6 +8,7 @@ import { renderCommand } from "./render.js";
 import type { CommandResult } from "./shared.js";
 import { EXIT } from "../exit-codes.js";
 import { toJsonText } from "../../emit/yaml.js";
+import { FORMATS } from "../../validate/formats.js";
 
 export const INIT_HELP = `Usage: paodin-fleet init [--mode central|scattered] [--host NAME] [--members a,b,c]
 
@@ -30,7 +31,8 @@ Exit codes: 0 done, 1 a file init would write exists, 64 usage error.
 `;
 
 const SCRIPTS = { render: "paodin-fleet render", validate: "paodin-fleet validate", diff: "paodin-fleet diff" } as const;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Cluster names are DNS labels, as the Cluster schema requires of `metadata.name`. */
+const DNS_LABEL = FORMATS["dns1123-label"]!;
 const TEMPLATES = "templates/init";
 
 export async function initCommand(argv: readonly string[], io: Io): Promise<CommandResult> {
@@ -45,7 +47,7 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
   const members = values.members.split(",").map((m) => m.trim()).filter((m) => m !== "");
   const names = [values.host, ...members];
   for (const n of names) {
-    if (n.length > 63 || !DNS_LABEL.test(n)) throw new UsageError(`cluster name ${JSON.stringify(n)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)`);
+    if (!DNS_LABEL.validate(n)) throw new UsageError(`cluster name ${JSON.stringify(n)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)`);
   }
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length > 0) throw new UsageError(`cluster name ${JSON.stringify(twice[0])} is given twice`);
