@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { toYaml } from "../src/emit/yaml.js";
+import { editedYaml, placeholderOf, toJsonText, toYaml, toYamlWithExpressions } from "../src/emit/yaml.js";
 
 /**
  * The emitter's quoting (src/emit/yaml.ts) against adversarial strings, read back by the `yaml`
@@ -140,5 +140,34 @@ describe("the emitter's bytes", () => {
     expect(() => toYaml({ k: Number.POSITIVE_INFINITY })).toThrow("cannot write Infinity as YAML");
     expect(() => toYaml({ k: 1n })).toThrow("cannot write a bigint as YAML");
     expect(() => toYaml({ k: `${"a".repeat(100)}\ud800` })).toThrow(`cannot write a string with a lone surrogate (U+D800 at index 100) as YAML: ${JSON.stringify("a".repeat(60))}`);
+  });
+});
+
+/**
+ * The three other texts the emitter writes: thanos.yaml as an External Secrets template (each
+ * credential an expression that the operator fills in), kubesphere.yaml edited in place (the
+ * user's comments and quoting kept), and JSON files (the imported schemas, `diff --format json`).
+ */
+describe("the emitter's other texts", () => {
+  it("writes each credential of a template as a raw expression, the name a Go string literal", () => {
+    const text = toYamlWithExpressions({ type: "S3", config: { bucket: "b", access_key: placeholderOf(0), "secret-key": placeholderOf(1) } }, ["access_key", 'se"cret']);
+    expect(text).toBe('config:\n  access_key: {{ index . "access_key" | toJson }}\n  bucket: b\n  secret-key: {{ index . "se\\"cret" | toJson }}\ntype: S3\n');
+    // Placeholders are distinct plain scalars, so each is found once and left nowhere.
+    expect(placeholderOf(0)).toBe("__paodin_fleet_credential_0__");
+    expect(placeholderOf(1)).not.toBe(placeholderOf(0));
+    expect(text).not.toContain("__paodin_fleet_credential_");
+  });
+
+  it("edits one value of a document, keeping its comments, order and quoting, never folding a long line, and leaves the document as it was", () => {
+    const source = "# the user's comment\nauthentication:\n  jwtSecret: 'kept'\nmonitoring:\n  endpoint: http://old:9090 # old\n  other: 1\n";
+    const doc = parseDocument(source);
+    const long = `http://${"a".repeat(120)}:9090`;
+    expect(editedYaml(doc, ["monitoring", "endpoint"], long)).toBe(source.replace("http://old:9090", long));
+    expect(doc.toString()).toBe(source);
+    expect(editedYaml(parseDocument("a: 1\n"), ["monitoring", "endpoint"], "http://x")).toBe("a: 1\nmonitoring:\n  endpoint: http://x\n");
+  });
+
+  it("writes JSON with two-space indentation, keys in the order given, and a final newline", () => {
+    expect(toJsonText({ b: [1, { c: null }], a: "é" })).toBe('{\n  "b": [\n    1,\n    {\n      "c": null\n    }\n  ],\n  "a": "é"\n}\n');
   });
 });

@@ -8,7 +8,8 @@ export function parse<O extends Options>(argv: readonly string[], options: O, po
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: positionals, strict: true });
   } catch (e) {
-    const message = (e as Error).message.replace(/^(TypeError \[\w+\]: )/, "").split(". To specify")[0] ?? "";
+    // Node's own message, without its advice on positionals after `--` (this CLI takes none).
+    const message = (e as Error).message.split(". To specify")[0]!;
     throw new UsageError(message);
   }
 }

@@ -135,10 +135,16 @@ export function useProjectSchemas(project: Pick<Project, "root" | "io">): void {
     );
   }
   overrideSchemas(schemas.size === 0 ? undefined : schemas);
-  // Compiled now, so that a schema ajv cannot use is named, not an internal error later.
-  for (const [id] of schemas) {
+  // Compiled now, so that a schema ajv cannot use is named, not an internal error later. The
+  // Fleet's schema refers to each kind's `properties.spec` (its overrides are validated against
+  // it): without one, compiling the Fleet's validator would fail (exit 70, as a bug of ours).
+  for (const [id, schema] of schemas) {
     try {
       runtimeValidator(id);
+      // (Compiling checked that `properties`, when there, holds schemas.)
+      if ((schema.properties as Record<string, unknown> | undefined)?.spec === undefined) {
+        throw new Error("it has no properties.spec, the schema of the kind's spec that the Fleet's overrides are validated against");
+      }
     } catch (e) {
       overrideSchemas(undefined);
       throw new FleetError([{ code: "crd-unsupported", severity: "error", file: `${OPERATOR_SCHEMAS}/${id.split("/")[1]}`, message: `is not a JSON Schema paodin-fleet can use: ${(e as Error).message}` }]);

@@ -110,7 +110,7 @@ function keyRewrite(key: Scalar): string | undefined {
   if (key.type !== "PLAIN" || typeof key.value === "string" || typeof key.source !== "string") return undefined;
   const becomes = key.value === null ? "" : String(key.value);
   if (becomes === key.source) return undefined;
-  const kind = key.value === null ? "null" : typeof key.value === "number" ? `the number ${String(key.value)}` : String(key.value);
+  const kind = typeof key.value === "number" ? `the number ${String(key.value)}` : String(key.value);
   return `the key ${key.source} is read as ${kind} (YAML 1.2), so it would become ${JSON.stringify(becomes)}; quote it: ${JSON.stringify(key.source)}:`;
 }
 

@@ -71,8 +71,8 @@ export function formatText(d: FleetDiff, style: TextStyle = PLAIN_TEXT): string 
       const note = o.change === "kept" ? ` (${KEPT_TEXT})` : o.hiddenChange ? " (hidden values changed)" : "";
       out.push(`  ${SIGN[o.change]} ${describeId(o.id)}${note}`);
       const body = o.change === "kept" ? (o.last ?? "") : o.patch;
-      for (const line of body.replace(/\n$/, "").split("\n")) {
-        if (line === "") continue;
+      for (const line of body.split("\n")) {
+        if (line === "") continue; // the end of the last line, and blank lines
         const colour =
           o.change === "kept" ? (s: string) => s : line.startsWith("@@") ? style.hunk : line.startsWith("+") ? style.add : line.startsWith("-") ? style.del : (s: string) => s;
         out.push(`      ${colour(line)}`);
@@ -302,7 +302,8 @@ export function formatMarkdown(d: FleetDiff, template: (data: CommentData) => st
  * cut at the limit with a note saying so.
  */
 function finish(layout: Chunk[][], render: (chunks: readonly Chunk[], part: number, parts: number, seen?: Set<number>) => string, limit: number): string[] {
-  let comments = layout.filter((c, i) => i === 0 || c.length > 0);
+  // Only the first comment can be empty (the summary alone, or no changes at all).
+  let comments = layout;
   for (let round = 0; round < 100_000; round++) {
     const seen = new Set<number>();
     const texts = comments.map((c, i) => render(c, i + 1, comments.length, seen));

@@ -56,10 +56,15 @@ function withShown(id: ObjectId, content: string, file: string): FileObject {
   const named = isKustomizeFile(id) ? { ...id, name: file } : id;
   const text = withoutHeader(content);
   if (SECRET_FIELDS[id.kind] === undefined) return { id: named, text, shown: text };
-  // Secrets are rare: read them whole to hide their values.
+  // Secrets are rare: read them whole to hide their values. What the scanner takes is a mapping.
   const doc = parseDocument(content, { uniqueKeys: false });
-  const o = doc.errors.length === 0 ? (doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>) : null;
-  return { id: named, text, shown: o !== null && typeof o === "object" ? redact(o) : "<hidden: not valid YAML>\n" };
+  if (doc.errors.length > 0) return { id: named, text, shown: "<hidden: not valid YAML>\n" };
+  try {
+    return { id: named, text, shown: redact(doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>) };
+  } catch {
+    // An alias deeper down (the scanner does not look there): not expanded, as elsewhere in diff.
+    return { id: named, text, shown: "<hidden: YAML aliases not expanded>\n" };
+  }
 }
 
 /** The `yaml` package's reading: every document that is an object (or a kustomization file). */
@@ -79,12 +84,18 @@ function parsedObjects(file: string, content: string): FileObject[] {
     const id = idOf(o);
     if (id === undefined) continue;
     // One document: the whole file (as the scanner takes it), so that either reading gives the same text.
-    const own = nonEmpty.length === 1 ? content : content.slice(doc.range[0], doc.range[2]);
+    // Of several, the document without the `---` line that starts it: the same object, wherever it stands.
+    const own = nonEmpty.length === 1 ? content : withoutMarker(content.slice(doc.range[0], doc.range[2]));
     const text = withoutHeader(own);
     const named = isKustomizeFile(id) ? { ...id, name: file } : id;
     out.push({ id: named, text, shown: SECRET_FIELDS[id.kind] !== undefined ? redact(o!) : text });
   }
   return out;
+}
+
+/** A document without its `---` line, when that line holds nothing else. */
+function withoutMarker(text: string): string {
+  return text.startsWith("---\n") ? text.slice(4) : text;
 }
 
 function idOf(o: Record<string, unknown> | null): ObjectId | undefined {

@@ -34,7 +34,6 @@ const SYSCALL: Readonly<Record<Op, string>> = {
   copyFile: "copyfile",
   symlink: "symlink",
   rename: "rename",
-  rm: "rm",
   unlink: "unlink",
   rmdir: "rmdir",
   chmod: "chmod",

@@ -36,7 +36,15 @@ export async function openOutput(outDir: string, options: OpenOptions): Promise<
     try {
       work.ensure();
     } catch (e) {
-      if (!isEnvironmentFailure(e) || !["EROFS", "EACCES", "EPERM"].includes(e.code)) throw asEnvironmentError(e, `cannot write ${show(work.path)}`);
+      if (!isEnvironmentFailure(e) || !["EROFS", "EACCES", "EPERM"].includes(e.code)) {
+        // --check writes nothing: not even the empty work directory a failure left (a full disk).
+        try {
+          work.removeIfIdle();
+        } catch {
+          // Left for the next render's clean-up; git ignores an empty directory.
+        }
+        throw asEnvironmentError(e, `cannot write ${show(work.path)}`);
+      }
       return readOnly(work, fs, show);
     }
   }

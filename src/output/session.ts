@@ -217,8 +217,9 @@ export class OutputSession {
         `${this.outShown} is a mount point: a render replaces the directory whole, by renaming it, which cannot be done to a mount point; mount the directory above it instead, or render into a directory inside it (--out ${this.outShown}fleet); ${this.outShown} is unchanged`,
       );
     }
+    // Also for root: a read-only file system (a read-only mount in the tree) refuses root too, and
+    // a tree swapped in over it would leave the previous one where no later render can remove it.
     const uid = process.getuid?.();
-    if (uid === 0) return;
     for (const rel of ["", ...this.existingDirs]) {
       const dir = rel === "" ? out : `${out}/${rel}`;
       try {

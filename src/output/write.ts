@@ -10,13 +10,11 @@ export interface WriterFs {
   // Calls that change the file system: each is a point where a fault can be injected.
   /** Without `recursive`, EEXIST when it exists (use `makeDirs`, which also reports EROFS as itself). */
   mkdir(p: string, opts?: { recursive: true }): unknown;
-  /** `exclusive`: fail with EEXIST when the file exists (O_EXCL). */
-  writeFile(p: string, data: string, exclusive?: boolean): void;
+  writeFile(p: string, data: string): void;
   link(existing: string, created: string): void;
   copyFile(from: string, to: string): void;
   symlink(target: string, p: string): void;
   rename(from: string, to: string): void;
-  rm(p: string, opts: { recursive: true; force: true }): void;
   unlink(p: string): void;
   rmdir(p: string): void;
   chmod(p: string, mode: number): void;
@@ -30,12 +28,11 @@ export interface WriterFs {
 
 export const nodeFs: WriterFs = {
   mkdir: (p, o) => sync.mkdirSync(p, o),
-  writeFile: (p, d, exclusive) => sync.writeFileSync(p, d, exclusive === true ? { flag: "wx" } : undefined),
+  writeFile: (p, d) => sync.writeFileSync(p, d),
   link: (a, b) => sync.linkSync(a, b),
   copyFile: (a, b) => sync.copyFileSync(a, b),
   symlink: (t, p) => sync.symlinkSync(t, p),
   rename: (a, b) => sync.renameSync(a, b),
-  rm: (p, o) => sync.rmSync(p, o),
   unlink: (p) => sync.unlinkSync(p),
   rmdir: (p) => sync.rmdirSync(p),
   chmod: (p, m) => sync.chmodSync(p, m),
@@ -68,7 +65,7 @@ export function makeDirs(fs: WriterFs, dir: string): void {
 }
 
 /** The calls of `WriterFs` that change the file system. */
-export const MUTATING = ["mkdir", "writeFile", "link", "copyFile", "symlink", "rename", "rm", "unlink", "rmdir", "chmod"] as const;
+export const MUTATING = ["mkdir", "writeFile", "link", "copyFile", "symlink", "rename", "unlink", "rmdir", "chmod"] as const;
 
 /**
  * Removes a tree file by file, deepest first, and the directory itself last; a directory that

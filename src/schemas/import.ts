@@ -39,7 +39,8 @@ export type { OutputFile } from "../emit/emit.js";
  *   (apiextensions-apiserver objectmeta.validateEmbeddedResource): apiVersion a non-empty
  *   `[group/]version`, kind a non-empty DNS-1035 label in any case; all three are implicit
  *   fields, kept even when the schema lists others.
- * - `x-kubernetes-list-type: set`: `uniqueItems: true` (the server refuses duplicates).
+ * - `x-kubernetes-list-type: set`: `uniqueItems: true` (the server refuses duplicates), even beside
+ *   `uniqueItems: false`.
  * - OpenAPI 3.0 `exclusiveMaximum: true` / `exclusiveMinimum: true` are booleans beside
  *   `maximum` / `minimum`; draft-07 wants the bound itself: `exclusiveMaximum: <maximum>`.
  * - `example` becomes draft-07 `examples: [it]`; `externalDocs` is dropped (no draft-07 keyword);
@@ -47,7 +48,7 @@ export type { OutputFile } from "../emit/emit.js";
  *   (ajv treats the extensions as annotations; CEL rules in `x-kubernetes-validations` are not
  *   evaluated).
  * - Keywords the server refuses in a CRD schema (`$ref`, `id`, `$schema`, `definitions`,
- *   `patternProperties`, `dependencies`, `additionalItems`, a list under `items`) are errors;
+ *   `patternProperties`, `dependencies`, `additionalItems`, a list under `items`, `uniqueItems: true`) are errors;
  *   keys that are no schema keyword at all are dropped, as the server drops them, with a warning.
  * - `apiextensions.k8s.io/v1beta1` CRDs are refused: that API is gone since Kubernetes 1.22, its
  *   schemas need not be structural and it keeps unknown fields by default, so there is no faithful
@@ -168,9 +169,9 @@ function parseInput(input: ImportInput, issues: Issue[]): { objects: Located[]; 
     }
     const value = data.value;
     const src: SourceDoc = { ...src0, value };
-    const list = value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
+    const list = isObject(value as Json) ? (value as JsonObject) : undefined;
     // `kubectl get crd -o yaml` with several names prints a List; the API's own list kind is accepted too.
-    if (isObject(list as Json) && (list?.kind === "List" || list?.kind === "CustomResourceDefinitionList") && Array.isArray(list.items)) {
+    if ((list?.kind === "List" || list?.kind === "CustomResourceDefinitionList") && Array.isArray(list.items)) {
       list.items.forEach((item: unknown, i) => objects.push({ src, value: item, at: ["items", i] }));
     } else {
       objects.push({ src, value, at: [] });
@@ -368,8 +369,9 @@ function convertRoot(schema: JsonObject, at: DocPath, ctx: Context, apiVersion: 
   const root = convert(schema, at, ctx, { junctor: false, open: false }, true);
   root.type ??= "object";
   const props: JsonObject = isObject(root.properties) ? { ...root.properties } : {};
-  props.apiVersion = pinned(props.apiVersion, apiVersion);
-  props.kind = pinned(props.kind, kind);
+  // Every listed property is a converted schema (anything else was refused): a mapping.
+  props.apiVersion = pinned(props.apiVersion as JsonObject | undefined, apiVersion);
+  props.kind = pinned(props.kind as JsonObject | undefined, kind);
   props.metadata = isObject(props.metadata) ? { ...props.metadata, type: "object" } : { type: "object" };
   root.properties = props;
   root.required = union(root.required, ["apiVersion", "kind"]);
@@ -377,10 +379,13 @@ function convertRoot(schema: JsonObject, at: DocPath, ctx: Context, apiVersion: 
   return root;
 }
 
-/** A root apiVersion or kind: `const` added when the CRD leaves it a plain string, as controller-gen does. */
-function pinned(prop: Json | undefined, value: string): Json {
+/**
+ * A root apiVersion or kind: `const` added when the CRD leaves it a plain string, as controller-gen
+ * does. (A CRD schema has no `const`: the conversion drops it, so only an `enum` restricts it.)
+ */
+function pinned(prop: JsonObject | undefined, value: string): Json {
   if (prop === undefined) return { type: "string", const: value };
-  if (!isObject(prop) || prop.const !== undefined || prop.enum !== undefined) return prop;
+  if (prop.enum !== undefined) return prop;
   if (prop.type !== undefined && prop.type !== "string") return prop;
   return { ...prop, type: "string", const: value };
 }
@@ -391,7 +396,9 @@ function convert(node: JsonObject, at: DocPath, ctx: Context, where: Where, isRo
   for (const key of Object.keys(node).sort(byCodeUnits)) {
     const value = node[key]!;
     const here: DocPath = [...at, key];
-    if (KEPT.has(key)) out[key] = value;
+    // validation.go refuses the whole CRD: "uniqueItems cannot be set to true since the runtime complexity becomes quadratic".
+    if (key === "uniqueItems" && value === true) refuse(key, "uniqueItems: true is not allowed in a CustomResourceDefinition schema (the API server refuses it: the runtime complexity becomes quadratic); x-kubernetes-list-type: set refuses duplicates instead");
+    else if (KEPT.has(key)) out[key] = value;
     else if (key === "nullable") continue; // applied below
     else if (key === "properties") {
       if (!isObject(value)) refuse(key, "properties must be a mapping of field names to schemas");
@@ -440,7 +447,7 @@ function convert(node: JsonObject, at: DocPath, ctx: Context, where: Where, isRo
   }
   if (where.junctor) return out;
   if (node["x-kubernetes-embedded-resource"] === true) embeddedResource(out);
-  if (node["x-kubernetes-list-type"] === "set" && out.uniqueItems === undefined) out.uniqueItems = true;
+  if (node["x-kubernetes-list-type"] === "set") out.uniqueItems = true;
   const isObjectSchema = out.type === "object" || (Array.isArray(out.type) && out.type.includes("object")) || (out.type === undefined && out.properties !== undefined);
   if (isObjectSchema && !where.open && !isRoot && node["x-kubernetes-preserve-unknown-fields"] !== true && out.additionalProperties === undefined) {
     out.additionalProperties = false;

@@ -47,7 +47,8 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, val
   for (const e of errors) {
     const parent = [...anyOfPaths.keys()].find((k) => {
       const [ip, sp] = k.split("\0") as [string, string];
-      return e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.instancePath === ip && e.schemaPath.startsWith(sp.replace(/\/(anyOf|oneOf)$/, "/"));
+      // A branch's own error (…/anyOf/0/type), not a sibling keyword's at the same place.
+      return e.keyword !== "anyOf" && e.keyword !== "oneOf" && e.instancePath === ip && e.schemaPath.startsWith(`${sp}/`);
     });
     if (parent !== undefined) anyOfPaths.get(parent)!.push(e);
     else kept.push(e);

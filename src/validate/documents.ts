@@ -59,8 +59,9 @@ export function validateDocument(src: SourceDoc): { doc?: TypedDoc; issues: Issu
   const k = kind as keyof typeof KINDS;
   const validate = validatorFor(KINDS[k]);
   if (!validate(v)) {
-    // The apiVersion was reported above in its own words; drop ajv's "must be" for it.
-    const schemaIssues = ajvIssues(validate.errors, v, anchorIn(src)).filter((i) => !(i.path?.length === 1 && i.path[0] === "apiVersion"));
+    // The apiVersion was reported above in its own words; drop ajv's "must be" and "missing" for it.
+    const errors = validate.errors?.filter((e) => !(e.keyword === "required" && e.instancePath === "" && (e.params as { missingProperty?: unknown }).missingProperty === "apiVersion"));
+    const schemaIssues = ajvIssues(errors, v, anchorIn(src)).filter((i) => !(i.path?.length === 1 && i.path[0] === "apiVersion"));
     issues.push(...schemaIssues);
   }
   if (issues.length > 0) return { issues };

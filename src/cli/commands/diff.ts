@@ -143,10 +143,10 @@ async function baseOf(cwd: string, outDir: string, against: string | undefined):
  */
 function fromDir(dir: string, desired: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of readTree(dir)) {
-    const text = f.content.toString("utf8");
-    const same = desired.get(f.path);
-    out.set(f.path, same === text ? same : text);
+  for (const [file, content] of readTree(dir)) {
+    const text = content.toString("utf8");
+    const same = desired.get(file);
+    out.set(file, same === text ? same : text);
   }
   return out;
 }

@@ -86,8 +86,8 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
 
   let err = "";
   const rendered = await renderCommand([], { ...io, stderr: { write: (s: string) => void (err += s) } });
+  // A render without --check returns success or throws (then main reports the error).
   const listing = `Wrote:\n${written.map((w) => `  ${w}\n`).join("")}`;
-  if (rendered.code !== 0) return { code: rendered.code, stdout: listing, stderr: `${err}${rendered.stderr ?? ""}` };
   return {
     code: EXIT.ok,
     stdout:
