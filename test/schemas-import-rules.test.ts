@@ -4,28 +4,14 @@
 // pkg/apis/apiextensions/validation/validation.go (names, versions, refused keywords) and
 // pkg/apiserver/schema/ (structural schemas, pruning, nullable, int-or-string, embedded resources).
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { formatIssue } from "../src/diagnostics/format.js";
-import { importCrds, schemaFileNamesOf, type ImportInput } from "../src/schemas/import.js";
+import { importCrds, schemaFileNamesOf } from "../src/schemas/import.js";
 import { LIMITS } from "../src/load/limits.js";
-import { createAjv } from "../src/validate/ajv.js";
+import { crdObject, one, validatorFor, version, yamlOf } from "./helpers/crds.js";
 
 type Obj = Record<string, unknown>;
 
-/** A CRD as an object literal; `versions` as they go under spec.versions. */
-function crdObject(kind: string, versions: unknown[], extra: Obj = {}, group = "example.com"): Obj {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${kind.toLowerCase()}s.${group}` },
-    spec: { group, names: { kind, plural: `${kind.toLowerCase()}s` }, scope: "Namespaced", versions, ...extra },
-  };
-}
-
-const version = (name: string, openAPIV3Schema: unknown, served = true) => ({ name, served, storage: name === "v1", schema: { openAPIV3Schema } });
 const OBJ = { type: "object" };
-const yamlOf = (...docs: unknown[]) => docs.map((d) => stringify(d)).join("---\n");
-const one = (text: string, file = "crd.yaml"): ImportInput[] => [{ file, text }];
 
 /** Every issue as the user reads it: severity, code, then `file:line:col path: message` as the CLI prints it. */
 const lines = (issues: readonly Parameters<typeof formatIssue>[0][]) => issues.map((i) => `${i.severity} ${i.code} ${formatIssue(i)}`);
@@ -71,12 +57,6 @@ ${indented}
 `;
   const r = imported(text);
   return { paths: r.paths, lines: r.lines };
-}
-
-function validatorFor(files: readonly { path: string; content: string }[], id: string) {
-  const ajv = createAjv(new Map(files.map((f) => [f.path, JSON.parse(f.content) as Obj])));
-  const validate = ajv.getSchema(id)!;
-  return (o: unknown) => (validate(o) ? "ok" : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; "));
 }
 
 const checkerOf = (root: unknown) => {

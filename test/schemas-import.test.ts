@@ -2,24 +2,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import AjvModule from "ajv";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
-import { importCrds, schemaFileName, schemaFileNamesOf, type ImportInput } from "../src/schemas/import.js";
+import { importCrds, schemaFileName, schemaFileNamesOf } from "../src/schemas/import.js";
 import { createAjv } from "../src/validate/ajv.js";
 import { run, SHARED, testdir } from "./helpers/cli.js";
+import { crdObject, one, validatorFor, version, yamlOf } from "./helpers/crds.js";
 
 const Ajv = AjvModule.default;
-
-/** A CRD of group example.com as an object literal; `versions` as they go under spec.versions. */
-function crdObject(kind: string, versions: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${kind.toLowerCase()}s.example.com` },
-    spec: { group: "example.com", names: { kind, plural: `${kind.toLowerCase()}s` }, scope: "Namespaced", versions, ...extra },
-  };
-}
-
-const version = (name: string, openAPIV3Schema: unknown, served = true) => ({ name, served, storage: name === "v1", schema: { openAPIV3Schema } });
 
 const WIDGET_SCHEMA = {
   type: "object",
@@ -52,18 +40,6 @@ const WIDGET_SCHEMA = {
   },
 };
 
-const yamlOf = (...docs: unknown[]) => docs.map((d) => stringify(d)).join("---\n");
-const one = (text: string, file = "crd.yaml"): ImportInput[] => [{ file, text }];
-
-function validatorFor(files: readonly { path: string; content: string }[], id: string) {
-  const ajv = createAjv(new Map(files.map((f) => [f.path, JSON.parse(f.content) as Record<string, unknown>])));
-  const validate = ajv.getSchema(id);
-  if (validate === undefined) throw new Error(`no schema ${id} among ${files.map((f) => f.path).join(", ")}`);
-  return (o: unknown) => {
-    const ok = validate(o) as boolean;
-    return ok ? "ok" : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ");
-  };
-}
 
 function widget() {
   const { files, issues } = importCrds(one(yamlOf(crdObject("Widget", [version("v1", WIDGET_SCHEMA)]))));
