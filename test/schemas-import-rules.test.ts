@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { formatIssue } from "../src/diagnostics/format.js";
 import { importCrds, schemaFileNamesOf } from "../src/schemas/import.js";
 import { LIMITS } from "../src/load/limits.js";
-import { crdObject, one, validatorFor, version, yamlOf } from "./helpers/crds.js";
+import { crdObject, crdText, one, validatorFor, version, yamlOf } from "./helpers/crds.js";
 
 type Obj = Record<string, unknown>;
 
@@ -34,28 +34,7 @@ const specOf = (spec: unknown): unknown => (rootOf({ type: "object", properties:
 
 /** The issues of a one-version CRD whose openAPIV3Schema is given as YAML text (indented under it). */
 function schemaIssues(schemaYaml: string): { paths: string[]; lines: string[] } {
-  const indented = schemaYaml
-    .trimEnd()
-    .split("\n")
-    .map((l) => `        ${l}`)
-    .join("\n");
-  const text = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets }
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-${indented}
-`;
-  const r = imported(text);
+  const r = imported(crdText(schemaYaml));
   return { paths: r.paths, lines: r.lines };
 }
 

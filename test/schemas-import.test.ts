@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { importCrds, schemaFileName, schemaFileNamesOf } from "../src/schemas/import.js";
 import { createAjv } from "../src/validate/ajv.js";
 import { run, SHARED, testdir } from "./helpers/cli.js";
-import { crdObject, one, validatorFor, version, yamlOf } from "./helpers/crds.js";
+import { crdObject, crdText, one, validatorFor, version, yamlOf } from "./helpers/crds.js";
 
 const Ajv = AjvModule.default;
 
@@ -223,26 +223,12 @@ describe("schemas import: conversion", () => {
   });
 
   it("refuses what the API server refuses in a CRD schema, and drops keys that are no keyword, with a warning", () => {
-    const text = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: { kind: Widget, plural: widgets }
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            $ref: '#/definitions/Spec'
-            typo: 1
-`;
+    const text = crdText(`type: object
+properties:
+  spec:
+    $ref: '#/definitions/Spec'
+    typo: 1
+`);
     const { files, issues } = importCrds(one(text));
     expect(files).toEqual([]);
     expect(issueLines(issues)).toEqual([

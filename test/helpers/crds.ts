@@ -16,6 +16,33 @@ export function crdObject(kind: string, versions: unknown[], extra: Obj = {}, gr
 
 export const version = (name: string, openAPIV3Schema: unknown, served = true) => ({ name, served, storage: name === "v1", schema: { openAPIV3Schema } });
 export const yamlOf = (...docs: unknown[]) => docs.map((d) => stringify(d)).join("---\n");
+/**
+ * A one-version Widget CRD as text, `schemaYaml` (unindented) as its openAPIV3Schema: written
+ * out so that tests can assert line and column, the schema's first line being line 15.
+ */
+export function crdText(schemaYaml: string): string {
+  const indented = schemaYaml
+    .trimEnd()
+    .split("\n")
+    .map((l) => `        ${l}`)
+    .join("\n");
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets }
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+${indented}
+`;
+}
 export const one = (text: string, file = "crd.yaml"): ImportInput[] => [{ file, text }];
 
 /** The imported schema `id` among `files` as a check: "ok", or ajv's errors joined. */
