@@ -474,7 +474,7 @@ describe("markdown: a patch too long to review is shortened, and says so", () =>
     const over = md(oneObject(change, wide(sign, n, "y")));
     expect(over).toHaveLength(1);
     expect(shownOf(over[0]!)).toEqual({
-      summary: `${sum} <em>(${change === "kept" ? "stays in the cluster; " : ""}1 more lines not shown)</em></summary>`,
+      summary: `${sum} <em>(${change === "kept" ? "stays in the cluster; " : ""}1 more line not shown)</em></summary>`,
       body: wide(sign, n - 1),
     });
     for (const c of [...exact, ...over]) expect(c.length).toBeLessThanOrEqual(65_536);

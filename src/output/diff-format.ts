@@ -364,7 +364,7 @@ function sectionDataOf(p: PreparedSection, continued: boolean, objects: readonly
 
 function objectDataOf(p: PreparedObject, level: number): ObjectData {
   const { text, dropped } = p.levels[level]!;
-  const notes = [...p.notes, dropped > 0 && text !== "" ? `${fmt(dropped)} more lines not shown` : ""].filter((n) => n !== "");
+  const notes = [...p.notes, dropped > 0 && text !== "" ? `${fmt(dropped)} more ${dropped === 1 ? "line" : "lines"} not shown` : ""].filter((n) => n !== "");
   return {
     ...p.base,
     note: notes.join("; "),
