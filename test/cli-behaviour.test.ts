@@ -692,7 +692,7 @@ describe("render's messages", () => {
       expect(await run(["diff"], dir)).toEqual({
         code: 0,
         stdout: "paodin-fleet diff: no changes\n",
-        stderr: "took over the lock of overlays/ from a render that no longer runs (pid 999999, since 2026-01-02T03:04:05.000Z)\n",
+        stderr: "paodin-fleet: took over the lock of overlays/ from a render that no longer runs (pid 999999, since 2026-01-02T03:04:05.000Z)\n",
       });
       // Held by a running process (this one): the render waits until it is released.
       mkdirSync(lock, { recursive: true });

@@ -111,10 +111,10 @@ async function fromOutput(dir: string, outDir: string, desired: ReadonlyMap<stri
   if (dir !== outDir) return fromDir(dir, desired);
   const opened = await openOutput(outDir, { write: false, fs: writerFsFor(io.env), show: (p) => shownPath(io.cwd, p) });
   try {
-    for (const n of opened.notes) io.stderr.write(`${n}\n`);
+    for (const n of opened.notes) io.stderr.write(`paodin-fleet: ${n}\n`);
     return fromDir(dir, desired);
   } finally {
-    for (const n of opened.release()) io.stderr.write(`${n}\n`);
+    for (const n of opened.release()) io.stderr.write(`paodin-fleet: ${n}\n`);
   }
 }
 
