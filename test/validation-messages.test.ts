@@ -98,12 +98,15 @@ describe("schema messages, one per keyword", () => {
     expect(t("object", null, { text: "~", quoted: false })).toBe("v schema value: must be a mapping, not null");
     expect(t(["string", "null"], 1)).toBe("v schema value: must be a string or null, not the number 1");
     expect(t(["object", "array"], 1)).toBe("v schema value: must be a mapping or a list, not the number 1");
+    expect(t(["integer", "string", "array"], true)).toBe("v schema value: must be an integer, a string or a list, not true");
+    const threeWays = at({ v: { anyOf: [{ type: "integer" }, { type: "string" }, { type: ["array", "null"] }] } });
+    expect(messages(threeWays, { v: true })).toEqual(["v schema value: must be an integer, a string, a list or null, not true"]);
   });
 
   it("an anyOf or oneOf of types is one message; of other forms, the first branch's; the parts inside are not repeated", () => {
     const intOrString = { anyOf: [{ type: "integer" }, { type: "string" }] };
     expect(messages(at({ p: intOrString }), { p: true })).toEqual(["p schema value: must be an integer or a string, not true"]);
-    expect(messages(at({ p: { oneOf: [{ type: "integer" }, { type: "string" }, { type: "array" }] } }), { p: {} })).toEqual(["p schema value: must be one of an integer, a string, a list, not a mapping"]);
+    expect(messages(at({ p: { oneOf: [{ type: "integer" }, { type: "string" }, { type: "array" }] } }), { p: {} })).toEqual(["p schema value: must be an integer, a string or a list, not a mapping"]);
     expect(messages(at({ p: { anyOf: [{ type: "string", pattern: "^a" }, { type: "string", pattern: "^b" }] } }), { p: "c" })).toEqual(["p schema value: must match the pattern ^a"]);
     expect(messages(at({ p: { anyOf: [{ type: "string" }, { type: "integer", minimum: 1 }] } }), { p: 0 })).toEqual(["p schema value: must be a string, not the number 0"]);
     // Branches of several types and one other form: the first branch's words, not a list of types.

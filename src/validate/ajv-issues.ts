@@ -134,7 +134,7 @@ function describe(e: ErrorObject, branches: ErrorObject[], written?: WrittenScal
     case "oneOf": {
       const types = branches.filter((b) => b.keyword === "type").map((b) => String((b.params as { type: string }).type));
       if (types.length === branches.length && types.length > 0) {
-        return { code: "schema", message: `must be ${alternatives(types.map((t) => typeWords(t)), false)}, not ${kindOf(e.data, written)}`, key: false, expected: types.flatMap((t) => t.split(",")) };
+        return { code: "schema", message: `must be ${typeWords(...types)}, not ${kindOf(e.data, written)}`, key: false, expected: types.flatMap((t) => t.split(",")) };
       }
       const first = branches[0];
       return first !== undefined ? describe(first, []) : { code: "schema", message: "does not match any allowed form", key: false };
@@ -176,19 +176,20 @@ function yamlKey(key: string): string {
   return /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) && typeof resolvePlain(key) === "string" ? key : JSON.stringify(key);
 }
 
-/** `"a"`, `"a" or "b"`, `one of "a", "b", "c"`. */
+/** Values `"a"`, `"a" or "b"`, `one of "a", "b", "c"`; words (`quote` false) `a, b or c`. */
 export function alternatives(values: readonly unknown[], quote = true): string {
   const shown = values.map((v) => (quote ? JSON.stringify(v) : String(v)));
   if (shown.length === 1) return shown[0]!;
-  if (shown.length === 2) return `${shown[0]} or ${shown[1]}`;
-  return `one of ${shown.join(", ")}`;
+  if (quote && shown.length > 2) return `one of ${shown.join(", ")}`;
+  return `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
 }
 
-function typeWords(type: string): string {
-  return type
-    .split(",")
-    .map((t) => ({ string: "a string", integer: "an integer", number: "a number", boolean: "true or false", object: "a mapping", array: "a list", null: "null" })[t] ?? t)
-    .join(" or ");
+/** ajv's `type` param (`"string"`, `"string,null"`, one or more such) in words: `a string or null`. */
+function typeWords(...types: string[]): string {
+  const words = types
+    .flatMap((t) => t.split(","))
+    .map((t) => ({ string: "a string", integer: "an integer", number: "a number", boolean: "true or false", object: "a mapping", array: "a list", null: "null" })[t] ?? t);
+  return alternatives(words, false);
 }
 
 /** The value as YAML read it; `null` is "empty" only when nothing was written (`key:`), else it is `null` or `~`. */
