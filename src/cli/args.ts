@@ -8,9 +8,14 @@ export function parse<O extends Options>(argv: readonly string[], options: O, po
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: positionals, strict: true });
   } catch (e) {
-    // Node's own message, without its advice on positionals after `--` (this CLI takes none).
+    // Node's own message, without its advice on positionals after `--` (this CLI takes none),
+    // and its three-line advice on a value that starts with a dash said on one line.
     const message = (e as Error).message.split(". To specify")[0]!;
-    throw new UsageError(message);
+    const ambiguous = /^Option '(-[^']+)' argument is ambiguous\./.exec(message);
+    if (ambiguous === null) throw new UsageError(message);
+    const at = argv.findIndex((a, i) => a === ambiguous[1] && argv[i + 1]?.startsWith("-") === true);
+    const value = argv[at + 1] ?? "";
+    throw new UsageError(`Option '${ambiguous[1]}' has no value: ${JSON.stringify(value)} is read as an option; write ${ambiguous[1]}=${value} if it is the value`);
   }
 }
 
