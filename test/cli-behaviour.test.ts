@@ -8,7 +8,7 @@ import { processIo } from "../src/cli/io.js";
 import { main } from "../src/cli/main.js";
 import { terminalProgress } from "../src/cli/progress.js";
 import { DEFAULT_MARKDOWN_TEMPLATE } from "../src/output/diff-format.js";
-import { exampleFleet, readTreeSync, REPO, run, testdir, type Run } from "./helpers/cli.js";
+import { REPO, exampleFleet, firstTestSetup, readTreeSync, run, testdir, type Run } from "./helpers/cli.js";
 
 /**
  * What a user of the CLI sees, exactly: the help texts, the usage errors, the exit codes and
@@ -716,14 +716,14 @@ describe("diff", () => {
   let t: { dir: string; cleanup: () => void };
   let text = "";
   let markdown = "";
-  beforeAll(async () => {
+  firstTestSetup(async () => {
     t = testdir(exampleFleet());
     expect((await run(["render"], t.dir)).code).toBe(0);
     cpSync(path.join(t.dir, "overlays"), path.join(t.dir, "old"), { recursive: true });
     writeFileSync(path.join(t.dir, "clusters/fleet.yaml"), drift(exampleFleet())["clusters/fleet.yaml"]!);
     mkdirSync(path.join(t.dir, "sub"));
   });
-  afterAll(() => t.cleanup());
+  afterAll(() => t?.cleanup());
 
   it("text, not coloured but on a terminal without NO_COLOR or TERM=dumb; --exit-code: 2 when something changes", async () => {
     const r = await run(["diff"], t.dir);

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { diffTrees, naturalCompare, type FleetDiff } from "../src/output/diff.js";
 import { COMMENT_LIMIT, compileTemplate, DEFAULT_MARKDOWN_TEMPLATE, formatMarkdown, formatText } from "../src/output/diff-format.js";
 import { commentFileNames } from "../src/output/comments.js";
-import { exampleFleet, REPO, run, testdir } from "./helpers/cli.js";
+import { REPO, exampleFleet, firstTestSetup, run, testdir } from "./helpers/cli.js";
 
 const GOLDEN = path.join(REPO, "test", "golden", "diff");
 
@@ -35,7 +35,7 @@ function edited(files: Record<string, string>): Record<string, string> {
 
 describe("paodin-fleet diff", () => {
   let repo: { dir: string; cleanup: () => void };
-  beforeAll(async () => {
+  firstTestSetup(async () => {
     repo = testdir(exampleFleet());
     expect((await run(["render"], repo.dir)).code).toBe(0);
     git(repo.dir, "init", "-q", "-b", "main");
@@ -43,7 +43,7 @@ describe("paodin-fleet diff", () => {
     git(repo.dir, "commit", "-qm", "base");
     for (const [p, c] of Object.entries(edited(exampleFleet()))) writeFileSync(path.join(repo.dir, p), c);
   });
-  afterAll(() => repo.cleanup());
+  afterAll(() => repo?.cleanup());
 
   it("text: per overlay and object, with a unified diff", async () => {
     const r = await run(["diff"], repo.dir);

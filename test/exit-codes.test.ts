@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleFleet, run, testdir } from "./helpers/cli.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { exampleFleet, firstTestSetup, run, testdir } from "./helpers/cli.js";
 
 /**
  * The exit codes the README and DESIGN.md promise, one row each: 0 success, 1 invalid fleet,
@@ -10,7 +10,7 @@ import { exampleFleet, run, testdir } from "./helpers/cli.js";
 describe("exit codes", () => {
   let dir = "";
   let cleanup = (): void => {};
-  beforeAll(async () => {
+  firstTestSetup(async () => {
     ({ dir, cleanup } = testdir(exampleFleet()));
     expect((await run(["render"], dir)).code).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { appendFileSync, cpSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleFleet, readTreeSync, run, testdir } from "./helpers/cli.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { exampleFleet, firstTestSetup, readTreeSync, run, testdir } from "./helpers/cli.js";
 
 /**
  * The tree comparison behind `render --check` and "files are rewritten only when their bytes
@@ -18,14 +18,14 @@ describe("tree comparison: same bytes, or changed", () => {
   let t: { dir: string; cleanup: () => void };
   let rendered: Map<string, string>;
   const out = (rel: string) => path.join(t.dir, "overlays", rel);
-  beforeAll(async () => {
+  firstTestSetup(async () => {
     t = testdir(exampleFleet());
     expect((await run(["render"], t.dir)).code).toBe(0);
     rendered = readTreeSync(path.join(t.dir, "overlays"));
     // The comparer's buffers start at 64 KiB: a file larger than that is compared too.
     expect(Buffer.byteLength(rendered.get(BIG)!)).toBeGreaterThan(64 * 1024);
   });
-  afterAll(() => t.cleanup());
+  afterAll(() => t?.cleanup());
 
   async function expectChanged(rel: string, what: string): Promise<void> {
     const check = await run(["render", "--check"], t.dir);

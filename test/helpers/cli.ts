@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { beforeEach } from "vitest";
 import { main } from "../../src/cli/main.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -58,4 +59,17 @@ export function readTreeSync(dir: string): Map<string, string> {
   };
   walk("");
   return out;
+}
+
+/**
+ * A describe block's shared set-up, run once by whichever of its tests runs first, in a
+ * beforeEach rather than a beforeAll: StrykerJS counts what a beforeAll runs as covered by no
+ * test in particular ("static") and runs every selected test for each such mutant.
+ */
+export function firstTestSetup(setUp: () => Promise<void> | void): void {
+  let ready: Promise<void> | undefined;
+  beforeEach(async () => {
+    ready ??= (async () => setUp())();
+    await ready;
+  });
 }
