@@ -92,7 +92,7 @@ function report(e: unknown, io: Io, json: boolean): number {
     return EXIT.environment;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  const detail = e instanceof InternalError && e.detail !== undefined ? `\n${e.detail}` : "";
+  const detail = e instanceof InternalError ? `\n${e.detail}` : "";
   io.stderr.write(
     `paodin-fleet: internal error (a bug in paodin-fleet, not in your fleet): ${err.message}${detail}\n` +
       `Please report it with this output and the command you ran.\n${err.stack ?? ""}\n`,

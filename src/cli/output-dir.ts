@@ -17,7 +17,7 @@ async function realish(p: string): Promise<string> {
  * Where a path leads: links followed, also a link whose target does not exist yet (a linked
  * output directory is written through, never replaced by a directory of its own).
  */
-async function resolveLinks(p: string, depth = 0): Promise<string> {
+async function resolveLinks(p: string, shown: string, depth = 0): Promise<string> {
   const parent = await realish(path.dirname(p));
   const here = path.join(parent, path.basename(p));
   let isLink = false;
@@ -27,8 +27,8 @@ async function resolveLinks(p: string, depth = 0): Promise<string> {
     return here;
   }
   if (!isLink) return here;
-  if (depth > 32) throw new UsageError(`${p}: too many levels of symbolic links`);
-  return resolveLinks(path.resolve(parent, await readlink(here)), depth + 1);
+  if (depth > 32) throw new UsageError(`--out ${shown} leads through too many levels of symbolic links (a loop?)`);
+  return resolveLinks(path.resolve(parent, await readlink(here)), shown, depth + 1);
 }
 
 /** Does the path go through a directory named `.git` (git's own files, whatever the case)? */
@@ -43,7 +43,7 @@ export function insideGit(p: string): boolean {
  * directory is written through.
  */
 export async function checkOutputDir(cwd: string, outDir: string, clustersDir: string, allowOutside: boolean): Promise<string> {
-  const out = await resolveLinks(path.resolve(cwd, outDir));
+  const out = await resolveLinks(path.resolve(cwd, outDir), outDir);
   const project = await realish(cwd);
   const clusters = await realish(path.resolve(cwd, clustersDir));
   if (out === project) throw new UsageError(`--out ${outDir} is the project directory itself; render into a directory of its own, such as overlays`);

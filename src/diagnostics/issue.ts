@@ -136,8 +136,9 @@ export class EnvironmentError extends Error {
  * `detail` carries data worth pasting into a bug report.
  */
 export class InternalError extends Error {
-  readonly detail: string | undefined;
-  constructor(message: string, detail?: string) {
+  /** What failed, shown right after the message. */
+  readonly detail: string;
+  constructor(message: string, detail: string) {
     super(message);
     this.name = "InternalError";
     this.detail = detail;

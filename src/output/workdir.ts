@@ -46,9 +46,14 @@ export class WorkDir {
     this.path = path.join(path.dirname(outDir), `.${path.basename(outDir)}${WORK_SUFFIX}`);
   }
 
+  /** The directories above this one that `ensure` made (an `--out deploy/overlays` in a new `deploy/`), outermost first. */
+  private madeAbove: string[] = [];
+
   /** Makes the directory, its `.gitignore` first. */
   ensure(): void {
-    makeDirs(this.fs, this.path);
+    const made: string[] = [];
+    makeDirs(this.fs, this.path, made);
+    this.madeAbove.push(...made.filter((d) => d !== this.path));
     const file = `${this.path}/${GITIGNORE}`;
     let text: string | undefined;
     try {
@@ -87,6 +92,15 @@ export class WorkDir {
       throw e;
     }
     removeTree(this.fs, gone, GITIGNORE);
+    // And the directories made for it, where nothing else came to be (a render that wrote
+    // nothing leaves nothing).
+    for (const dir of this.madeAbove.splice(0).reverse()) {
+      try {
+        this.fs.rmdir(dir);
+      } catch {
+        break;
+      }
+    }
     return true;
   }
 }

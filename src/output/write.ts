@@ -47,17 +47,19 @@ export const nodeFs: WriterFs = {
  * `mkdir -p`, one directory at a time: Node.js's recursive mkdir reports a read-only file system
  * (EROFS) as ENOENT, which would read as a bug.
  */
-export function makeDirs(fs: WriterFs, dir: string): void {
+export function makeDirs(fs: WriterFs, dir: string, made: string[] = []): void {
   try {
     fs.mkdir(dir);
+    made.push(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return;
     const parent = dir.slice(0, Math.max(dir.lastIndexOf("/"), 1));
     if (code !== "ENOENT" || parent === dir) throw e;
-    makeDirs(fs, parent);
+    makeDirs(fs, parent, made);
     try {
       fs.mkdir(dir);
+      made.push(dir);
     } catch (again) {
       if ((again as NodeJS.ErrnoException).code !== "EEXIST") throw again;
     }

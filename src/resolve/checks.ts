@@ -9,6 +9,9 @@ export function checkGatewayURL(raw: string): { url: string } | { message: strin
     return { message: `${JSON.stringify(raw)} is not a URL; write it as http://<host>:<port>, such as http://10.0.0.10:30990` };
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") return { message: `must be an http:// or https:// URL, not ${u.protocol}` };
+  // WHATWG's URL escapes them; KubeSphere's installer schema (`^https?://[^\s?#]+$`) and the URL
+  // as written into every Prometheus do not.
+  if (/[\s\p{Cc}]/u.test(raw)) return { message: `${JSON.stringify(raw)} has a space or control character in it; write it as %20 (or the character's %XX)` };
   if (u.search !== "" || u.hash !== "") return { message: "must not have a query (?…) or fragment (#…): the cluster name and API path are appended to it" };
   if (u.username !== "" || u.password !== "") return { message: "must not carry credentials: it is rendered in plain text into every cluster's Prometheus" };
   return { url: raw.replace(/\/+$/, "") };

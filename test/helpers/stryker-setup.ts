@@ -6,3 +6,10 @@
 import fc from "fast-check";
 
 fc.configureGlobal({ seed: Number(process.env.PROPERTY_SEED ?? 20261202) });
+
+// The CLI loads its commands (and through them the pipeline) lazily, on first use. Loaded by
+// the first test that runs a command, their module-level code (constants, tables, regular
+// expressions) would count as covered by that test alone, and a mutant there would be tried
+// against that test only. Loaded here, before any test, that code is "static": its mutants are
+// tried against every selected test.
+await Promise.all(["init", "render", "validate", "diff", "schemas"].map((c) => import(`../../src/cli/commands/${c}.js`)));

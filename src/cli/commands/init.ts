@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../../diagnostics/issue.js";
 import { packageRoot } from "../../package-root.js";
@@ -55,11 +55,11 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
   const files = fleetFiles(io.cwd, values.mode, values.host, members);
   const pkg = packageJson(io.cwd);
   const gitignore = gitignoreText(io.cwd);
-  // A clusters/ that is there is one entry, not one per file init would put in it.
-  const fleetThere = existsSync(path.join(io.cwd, "clusters"));
-  const present = [...(fleetThere ? ["clusters"] : []), ...Object.keys(files).filter((f) => !(fleetThere && f.startsWith("clusters/"))), "overlays"].filter((f) =>
-    existsSync(path.join(io.cwd, f)),
-  );
+  // Anything by the name, a link that leads nowhere too (a write would follow it). A clusters/
+  // that is there is one entry, not one per file init would put in it.
+  const there = (f: string): boolean => lstatSync(path.join(io.cwd, f), { throwIfNoEntry: false }) !== undefined;
+  const fleetThere = there("clusters");
+  const present = [...(fleetThere ? ["clusters"] : []), ...Object.keys(files).filter((f) => !(fleetThere && f.startsWith("clusters/"))), "overlays"].filter(there);
   const problems = [...present.map((f) => `  ${f} exists`), ...pkg.conflicts.map((c) => `  package.json: ${c}`)];
   if (problems.length > 0) {
     return {
