@@ -1,7 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { readTreeSync, REPO, run, testdir } from "./helpers/cli.js";
+import { readTreeSync, REPO, testdir, type Run } from "./helpers/cli.js";
 
 /**
  * `paodin-fleet schemas [--check]`, the generator of paodin-fleet's own sources (src/generated/
@@ -11,6 +11,17 @@ import { readTreeSync, REPO, run, testdir } from "./helpers/cli.js";
  */
 const root = vi.hoisted(() => ({ dir: "" }));
 vi.mock("../src/package-root.js", () => ({ packageRoot: () => root.dir }));
+// Loaded afresh, so that the mock applies also where a setup file has loaded the CLI before
+// (test/helpers/stryker-setup.ts does).
+vi.resetModules();
+const { main } = await import("../src/cli/main.js");
+
+async function run(argv: readonly string[], cwd: string): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { cwd, env: {}, stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) } });
+  return { code, stdout, stderr };
+}
 
 const GENERATED = "src/generated";
 let t: { dir: string; cleanup: () => void };

@@ -12,4 +12,8 @@ fc.configureGlobal({ seed: Number(process.env.PROPERTY_SEED ?? 20261202) });
 // expressions) would count as covered by that test alone, and a mutant there would be tried
 // against that test only. Loaded here, before any test, that code is "static": its mutants are
 // tried against every selected test.
-await Promise.all(["init", "render", "validate", "diff", "schemas"].map((c) => import(`../../src/cli/commands/${c}.js`)));
+await import("../../src/cli/commands/init.js");
+await import("../../src/cli/commands/render.js");
+await import("../../src/cli/commands/validate.js");
+await import("../../src/cli/commands/diff.js");
+await import("../../src/cli/commands/schemas.js");
