@@ -71,6 +71,7 @@ describe("credential findings", () => {
     expect(f("x: 1\n- password: abc")).toEqual(["2:a value for password"]);
     expect(f("x: 1\nsecret_key: |\n  abc\n")).toEqual(["2:a value for secret_key"]);
     expect(f("x: 1\nsecret_key: >-\n  {{ .k }}\n")).toEqual([]);
+    expect(f("x: 1\nsecret_key: |\n  '{{ .k }}'\n")).toEqual([]);
     expect(f("x: 1\nsecret_key: |")).toEqual([]);
     expect(f("x: 1\nsecret_key: '' # none")).toEqual([]);
     expect(f("x: 1\nsecret_key:   \n")).toEqual([]);

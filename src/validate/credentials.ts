@@ -10,14 +10,15 @@
 /**
  * Keys that hold object-store credentials in Thanos' objstore configurations (S3, GCS,
  * Azure, Swift, COS, OSS, BOS, OCI), and a few generic ones; compared without case, `-`
- * and `_` (`secretKey`, `secret-key` and `SECRET_KEY` are `secret_key`).
+ * and `_` (`secretKey`, `secret-key` and `SECRET_KEY` are `secret_key`; `privatekey` and
+ * `apikey` are `private_key` and `api_key`).
  */
 const CREDENTIAL_KEYS = new Set(
   [
     "access_key", "secret_key", "access_key_id", "secret_access_key", "session_token", "sse_encryption_key",
     "service_account", "storage_account_key", "account_key", "password", "secret_id", "secret_id_key",
-    "application_credential_secret", "access_key_secret", "secret_access_key_id", "private_key", "privatekey",
-    "token", "api_key", "apikey", "client_secret", "sas_token", "connection_string",
+    "application_credential_secret", "access_key_secret", "secret_access_key_id", "private_key",
+    "token", "api_key", "client_secret", "sas_token", "connection_string",
   ].map(normalise),
 );
 
@@ -131,7 +132,7 @@ function embedded(text: string, path: readonly (string | number)[], found: Crede
     if (m !== null && !m[2]!.startsWith("{")) {
       const rest = m[2]!.replace(/\s+#.*$/, "");
       // A key that opens a block (`secret_key: |`) holds the lines below it.
-      pairs.push([m[1]!, /^[|>][-+0-9]*$/.test(rest) ? (lines[i + 1] ?? "").trim() : rest]);
+      pairs.push([m[1]!, /^[|>][-+0-9]*$/.test(rest) ? (lines[i + 1] ?? "") : rest]);
     }
     const hit = pairs.find(([key, value]) => isCredentialKey(key) && !isSafe(value));
     if (hit !== undefined) found.push({ path: [...path], what: `a value for ${hit[0]}`, byKey: true, line: i + 1 });
