@@ -72,6 +72,8 @@ describe("credential findings", () => {
     expect(f("x: 1\nsecret_key: |\n  abc\n")).toEqual(["2:a value for secret_key"]);
     expect(f("x: 1\nsecret_key: >-\n  {{ .k }}\n")).toEqual([]);
     expect(f("x: 1\nsecret_key: |\n  '{{ .k }}'\n")).toEqual([]);
+    // Quoted only if the quote closes at the end: this is a value with a template inside it.
+    expect(f("x: 1\nsecret_key: '{{ .k }}'}}}")).toEqual(["2:a value for secret_key"]);
     expect(f("x: 1\nsecret_key: |")).toEqual([]);
     expect(f("x: 1\nsecret_key: '' # none")).toEqual([]);
     expect(f("x: 1\nsecret_key:   \n")).toEqual([]);
