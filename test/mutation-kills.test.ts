@@ -74,6 +74,7 @@ describe("credential findings", () => {
     expect(f("x: 1\nsecret_key: |\n  '{{ .k }}'\n")).toEqual([]);
     // Quoted only if the quote closes at the end: this is a value with a template inside it.
     expect(f("x: 1\nsecret_key: '{{ .k }}'}}}")).toEqual(["2:a value for secret_key"]);
+    expect(f("x: 1\nsecret_key: x{{'}}'")).toEqual(["2:a value for secret_key"]);
     expect(f("x: 1\nsecret_key: |")).toEqual([]);
     expect(f("x: 1\nsecret_key: '' # none")).toEqual([]);
     expect(f("x: 1\nsecret_key:   \n")).toEqual([]);
