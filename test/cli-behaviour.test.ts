@@ -978,6 +978,22 @@ describe("init", () => {
     }
   });
 
+  it("a render that fails on what the directory held (operator schemas of its own): its errors, and what init wrote all the same", async () => {
+    const { dir, cleanup } = testdir({ "schemas/monitoring.paodin.io/service_v1alpha1.json": "[]", "schemas/monitoring.paodin.io/extra.json": "{}" });
+    try {
+      expect(await run(["init", "--members", "m"], dir)).toEqual({
+        code: 1,
+        stdout: "",
+        stderr:
+          "schemas/monitoring.paodin.io/service_v1alpha1.json cannot be read as a JSON Schema (not a JSON object)\n" +
+          "1 error; init wrote clusters/, .github/workflows/paodin-fleet.yml, .gitlab-ci.yml, package.json, .gitignore, but did not render overlays/: fix the fleet, then run `npm run render`.\n",
+      });
+      expect(readdirSync(dir).sort()).toEqual([".github", ".gitignore", ".gitlab-ci.yml", "clusters", "package.json", "schemas"]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("what the render says on stderr is passed on; a render that fails: its error", async () => {
     const { dir, cleanup } = testdir({ "schemas/monitoring.paodin.io/extra.json": "{}" });
     try {

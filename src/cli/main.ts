@@ -74,7 +74,7 @@ function report(e: unknown, io: Io, json: boolean): number {
       const style = styleFor(io.stderr, io.env);
       for (const issue of e.issues) io.stderr.write(`${formatIssue(issue, style)}\n`);
       const errors = e.issues.filter((i) => i.severity === "error").length;
-      io.stderr.write(`${errors} error${errors === 1 ? "" : "s"}; nothing was written.\n`);
+      io.stderr.write(`${errors} error${errors === 1 ? "" : "s"}; ${e.written ?? "nothing was written"}.\n`);
     }
     return EXIT.invalid;
   }

@@ -103,10 +103,13 @@ export function sortIssues(issues: readonly Issue[]): Issue[] {
 /** The fleet is invalid: exit 1 with every issue printed. */
 export class FleetError extends Error {
   readonly issues: readonly Issue[];
-  constructor(issues: readonly Issue[]) {
+  /** What was written all the same, said in place of "nothing was written" (init's files, before its render failed). */
+  readonly written: string | undefined;
+  constructor(issues: readonly Issue[], written?: string) {
     super(`${issues.length} problem(s) in the fleet`);
     this.name = "FleetError";
     this.issues = issues;
+    this.written = written;
   }
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../../diagnostics/issue.js";
+import { FleetError, UsageError } from "../../diagnostics/issue.js";
 import { packageRoot } from "../../package-root.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
@@ -85,8 +85,14 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
   }
 
   let err = "";
-  const rendered = await renderCommand([], { ...io, stderr: { write: (s: string) => void (err += s) } });
-  // A render without --check returns success or throws (then main reports the error).
+  // A render without --check returns success or throws (then main reports the error): an invalid
+  // fleet here comes of what the directory held (operator schemas of its own), and says what init wrote.
+  const rendered = await renderCommand([], { ...io, stderr: { write: (s: string) => void (err += s) } }).catch((e: unknown) => {
+    io.stderr.write(err);
+    if (!(e instanceof FleetError)) throw e;
+    const files = [...new Set(written.map((w) => (w.startsWith("clusters/") ? "clusters/" : w.replace(/ \(.*$/, ""))))];
+    throw new FleetError(e.issues, `init wrote ${files.join(", ")}, but did not render overlays/: fix the fleet, then run \`npm run render\``);
+  });
   const listing = `Wrote:\n${written.map((w) => `  ${w}\n`).join("")}`;
   return {
     code: EXIT.ok,
