@@ -3,7 +3,8 @@ import path from "node:path";
 import type { AnySchemaObject } from "ajv";
 import { FleetError, UsageError, type Issue } from "../diagnostics/issue.js";
 import { packageRoot } from "../package-root.js";
-import { PAODIN_KINDS } from "../plan/crds.js";
+import { checkObject } from "../check/output.js";
+import { crdObject, PAODIN_KINDS } from "../plan/crds.js";
 import { overrideSchemas, runtimeValidator } from "../validate/ajv.js";
 import type { Io } from "./io.js";
 
@@ -147,9 +148,28 @@ export function useProjectSchemas(project: Pick<Project, "root" | "io">): void {
       }
     } catch (e) {
       overrideSchemas(undefined);
-      throw new FleetError([{ code: "crd-unsupported", severity: "error", file: `${OPERATOR_SCHEMAS}/${id.split("/")[1]}`, message: `is not a JSON Schema paodin-fleet can use: ${(e as Error).message}` }]);
+      throw unusable(id, (e as Error).message);
     }
   }
+  // The CustomResourceDefinitions rendered from them must be ones the API server takes: a schema
+  // too sparse for one is the repository's to fix, named here, not a render's failure (exit 70).
+  for (const k of PAODIN_KINDS.filter((k) => schemas.has(k.schema))) {
+    let problems: string[];
+    try {
+      problems = checkObject(crdObject(k));
+    } catch (e) {
+      problems = [(e as Error).message];
+    }
+    if (problems.length > 0) {
+      overrideSchemas(undefined);
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+      throw unusable(k.schema, `the CustomResourceDefinition rendered from it would be refused: ${problems[0]}${more}`);
+    }
+  }
+}
+
+function unusable(id: string, why: string): FleetError {
+  return new FleetError([{ code: "crd-unsupported", severity: "error", file: `${OPERATOR_SCHEMAS}/${id.split("/")[1]}`, message: `is not a JSON Schema paodin-fleet can use: ${why}` }]);
 }
 
 function sameDir(a: string, b: string): boolean {

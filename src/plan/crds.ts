@@ -40,7 +40,13 @@ export function crdObjects(): K8sObject[] {
   // Rebuilt when the schemas change: a fleet repository's own operator schemas (overrideSchemas).
   if (cached !== undefined && cachedFrom === schemas) return cached;
   cachedFrom = schemas;
-  cached = PAODIN_KINDS.map((k) => ({
+  cached = PAODIN_KINDS.map((k) => crdObject(k, schemas));
+  return cached;
+}
+
+/** One kind's CustomResourceDefinition, from the schemas given. */
+export function crdObject(k: (typeof PAODIN_KINDS)[number], schemas: ReadonlyMap<string, SchemaNode> = registry().schemas as unknown as ReadonlyMap<string, SchemaNode>): K8sObject {
+  return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
     metadata: {
@@ -63,8 +69,7 @@ export function crdObjects(): K8sObject[] {
         },
       ],
     },
-  }));
-  return cached;
+  };
 }
 
 /**
