@@ -1318,6 +1318,23 @@ describe("the edges a user meets once", () => {
     }
   });
 
+  it("something not a regular file where a rendered file goes (a FIFO): named so, and its issue code in --json", async () => {
+    const { dir, cleanup } = testdir(exampleFleet());
+    try {
+      expect((await run(["render"], dir)).code).toBe(0);
+      const file = "overlays/host/kustomization.yaml";
+      rmSync(path.join(dir, file));
+      execFileSync("mkfifo", [path.join(dir, file)]);
+      const message = `is not a regular file, where a rendered file goes: paodin-fleet never replaces what it did not generate; move it out of overlays/ (or delete it), then render again`;
+      expect(await run(["render"], dir)).toEqual({ code: 1, stdout: "", stderr: `${file} ${message}\n1 error; nothing was written.\n` });
+      const json = await run(["render", "--json"], dir);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual({ valid: false, issues: [{ code: "output-not-ours", severity: "error", file, line: null, col: null, path: null, message }] });
+    } finally {
+      cleanup();
+    }
+  });
+
   it("--out through a linked directory that does not exist yet: where the link leads decides", async () => {
     const { dir, cleanup } = testdir(exampleFleet());
     const other = testdir();
