@@ -53,7 +53,9 @@ describe("documents of a fleet file", () => {
     expect(fleetText(docs(LIMITS.documentsPerFile)).docs).toHaveLength(LIMITS.documentsPerFile);
     const over = fleetText(docs(LIMITS.documentsPerFile + 1));
     expect(over.docs).toEqual([]);
-    expect(lines(over)).toEqual([`1:1 yaml-too-many-documents has ${LIMITS.documentsPerFile + 1} YAML documents, more than the limit of 20000`]);
+    expect(over.issues).toEqual([
+      { code: "yaml-too-many-documents", severity: "error", file: "clusters/f.yaml", line: 1, col: 1, message: `has ${LIMITS.documentsPerFile + 1} YAML documents, more than the limit of 20000` },
+    ]);
   });
 
   it("nests up to the limit and refuses one level more, at the deepest key", () => {
@@ -121,6 +123,7 @@ describe("plain keys YAML 1.2 reads as another string", () => {
     expect(lines(fleetText("&x {spec: {list: [{a: 1}, {b: {012: 1}}]}}\n"))).toEqual([
       '1:32 schema [spec.list.1.b.012] the key 012 is read as the number 12 (YAML 1.2), so it would become "12"; quote it: "012":',
     ]);
+    expect(lines(fleetText("&x {list: [{012: 1}]}\n"))).toEqual(['1:13 schema [list.0.012] the key 012 is read as the number 12 (YAML 1.2), so it would become "12"; quote it: "012":']);
   });
 
   it("says what else a key is read as", () => {

@@ -88,7 +88,8 @@ function parseWithYaml(input: TextFile): { docs: SourceDoc[]; issues: Issue[] } 
 export function isEmptyDocument(doc: Document.Parsed): boolean {
   const c = doc.contents;
   if (c === null) return true;
-  return isScalar(c) && c.value === null && c.type === "PLAIN" && c.source === "" && c.tag === undefined && c.anchor === undefined && c.range[0] === c.range[1];
+  // (An empty plain scalar is null; `null` and `~` have their source.)
+  return isScalar(c) && c.type === "PLAIN" && c.source === "" && c.tag === undefined && c.anchor === undefined;
 }
 
 /** A plain key that YAML 1.2 reads as another string (keyRewrite), as an issue at the key. */
