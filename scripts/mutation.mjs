@@ -24,10 +24,13 @@ const GROUPS = {
   tree: { mutate: ["src/output/tree.ts", "src/output/comments.ts"], tests: ["tree-compare", "render", "owned-output", "json-output", "exit-codes", "diff-review", "diff"] },
   "diff-format": { mutate: ["src/output/diff-format.ts", "src/output/diff-group.ts"], tests: ["diff-review", "diff", "diff-objects", "diff-format-rules"] },
   "diff-model": { mutate: ["src/output/diff.ts", "src/output/diff-objects.ts"], tests: ["diff-objects", "diff-review", "diff-model"] },
+  // faults.ts is the suite's fault injection (PAODIN_FLEET_FAULTS), never active outside tests:
+  // a tool of the tests, not a guarantee of the output stage.
   write: {
-    mutate: ["src/output/session.ts", "src/output/workdir.ts", "src/output/write.ts", "src/output/git.ts", "src/output/open.ts", "src/output/faults.ts"],
+    mutate: ["src/output/session.ts", "src/output/workdir.ts", "src/output/write.ts", "src/output/open.ts"],
     tests: ["render", "owned-output", "tree-compare", "json-output", "exit-codes", "diff", "output-stage"],
   },
+  git: { mutate: ["src/output/git.ts"], tests: ["diff", "diff-review", "cli-behaviour"] },
   // launch.ts is the bin's loader of the built bundle: it runs only as a process of its own from
   // dist/, which the sandbox does not rebuild (bin.test.ts and package.test.ts pin it).
   cli: { mutate: ["src/cli/**/*.ts", "!src/cli/launch.ts"], tests: ["exit-codes", "json-output", "init", "progress", "render", "owned-output", "cli-behaviour", "schemas-command"] },

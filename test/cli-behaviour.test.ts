@@ -1335,6 +1335,27 @@ describe("the edges a user meets once", () => {
     }
   });
 
+  it("diff --against a ref whose objects a shallow or partial clone lacks: 74, said so, no stack trace", async () => {
+    const { dir, cleanup } = testdir(exampleFleet());
+    const git = (...args: string[]): string => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: dir, encoding: "utf8" }).trim();
+    try {
+      expect((await run(["render"], dir)).code).toBe(0);
+      git("init", "-q", "-b", "main");
+      git("add", "-A");
+      git("commit", "-qm", "base");
+      writeFileSync(path.join(dir, "clusters/fleet.yaml"), drift(exampleFleet())["clusters/fleet.yaml"]!);
+      const oid = git("rev-parse", "HEAD:overlays/host/prometheus.monitoring.coreos.com_kubesphere-monitoring-system_k8s.yaml");
+      rmSync(path.join(dir, ".git/objects", oid.slice(0, 2), oid.slice(2)));
+      expect(await run(["diff", "--against", "HEAD"], dir)).toEqual({
+        code: 74,
+        stdout: "",
+        stderr: `paodin-fleet: --against: git has no object ${oid} of the committed tree (a shallow or partial clone?); fetch it, then run diff again\n`,
+      });
+    } finally {
+      cleanup();
+    }
+  });
+
   it("--out through a linked directory that does not exist yet: where the link leads decides", async () => {
     const { dir, cleanup } = testdir(exampleFleet());
     const other = testdir();

@@ -2,7 +2,7 @@ import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { UsageError } from "../diagnostics/issue.js";
+import { EnvironmentError, UsageError } from "../diagnostics/issue.js";
 
 /**
  * A tree as committed, read straight from git's objects: `git ls-tree` lists it with each
@@ -89,7 +89,9 @@ function parseBatch(all: Buffer, oids: readonly string[]): Buffer[] {
     const nl = all.indexOf(0x0a, pos);
     if (nl < 0) throw new Error(`git cat-file --batch: no answer for ${oid}`);
     const header = all.toString("latin1", pos, nl).split(" ");
-    if (header[1] === "missing" || header.length < 3) throw new Error(`git cat-file --batch: ${oid} is missing`);
+    // A shallow or partial clone lacks objects: the repository's state, not a bug (exit 74).
+    if (header[1] === "missing") throw new EnvironmentError(`--against: git has no object ${oid} of the committed tree (a shallow or partial clone?); fetch it, then run diff again`);
+    if (header.length < 3) throw new Error(`git cat-file --batch: cannot read the answer for ${oid}`);
     const size = Number(header[2]);
     out.push(all.subarray(nl + 1, nl + 1 + size));
     pos = nl + 1 + size + 1;
