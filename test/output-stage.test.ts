@@ -1044,12 +1044,15 @@ describe("diff --against a git ref", () => {
         expect(r.stderr).toBe("");
         expect(r.code).toBe(0);
         expect(JSON.parse(r.stdout)).toMatchObject({ added: 0, changed: 1, removed: 0, ...CHANGED_JSON });
-        // The one that differs is read: missing, it is an error.
+        // The one that differs is read: missing, it is the repository's state to fix (74).
         const oid = ids.get("_argocd/applicationset.yaml")!;
         rmSync(path.join(dir, ".git/objects", oid.slice(0, 2), oid.slice(2)));
         const broken = await run(["diff", "--against", "main", "--format", "json"], dir);
-        expect(broken.code).toBe(70);
-        expect(broken.stderr.split("\n")[0]).toBe(`paodin-fleet: internal error (a bug in paodin-fleet, not in your fleet): git cat-file --batch: ${oid} is missing`);
+        expect(broken).toEqual({
+          code: 74,
+          stdout: "",
+          stderr: `paodin-fleet: --against: git has no object ${oid} of the committed tree (a shallow or partial clone?); fetch it, then run diff again\n`,
+        });
       } finally {
         cleanup();
       }
