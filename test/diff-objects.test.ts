@@ -107,6 +107,32 @@ describe("the object scanner of diff", () => {
     for (const { content } of files) for (const m of mutations) agrees(m(content));
   });
 
+  it("takes the plain forms written by hand too (quotes, comment and blank lines, lists, no namespace), as the yaml package reads them", () => {
+    const forms: ((s: string) => string)[] = [
+      (s) => s.replace(/^ {2}name: (.*)$/m, '  name: "$1"'),
+      (s) => s.replace(/^ {2}name: (.*)$/m, "  name: '$1'"),
+      (s) => s.replace(/^ {2}namespace: (.*)$/m, "  namespace: '$1'"),
+      (s) => s.replace(/^kind: (.*)$/m, 'kind: "$1"'),
+      (s) => s.replace(/^apiVersion: (.*)$/m, "apiVersion: '$1'"),
+      (s) => s.replace(/^metadata:\n/m, "metadata:\n  # a comment\n"),
+      (s) => s.replace(/^metadata:\n/m, "\nmetadata:\n"),
+      (s) => s.replace(/^metadata:\n/m, "metadata:\n  finalizers:\n  - a\n"),
+      (s) => s.replace(/^metadata:/m, "items:\n- a\nmetadata:"),
+      (s) => s.replace(/^ {2}namespace: .*\n/m, ""),
+    ];
+    let taken = 0;
+    for (const { file, content } of files) {
+      if (scanSingleObject(content) === null) continue;
+      for (const form of forms) {
+        const text = form(content);
+        expect(scanSingleObject(text), `${file}: ${text.slice(0, 300)}`).not.toBeUndefined();
+        agrees(text);
+        taken++;
+      }
+    }
+    expect(taken).toBeGreaterThan(500);
+  });
+
   it("agrees with the yaml package, or declines, on random line edits", () => {
     const sample = files.filter((_, i) => i % 5 === 0).map((f) => f.content);
     const pieces = ["---", "...", "#", " ", "  ", "'", '"', ":", ": ", "- ", "&a ", "*a", "!t ", "|", ">", "{", "[", "name: x", "  name: y", "namespace: n", "metadata:", "kind: K", "0", "true", "\t"];
