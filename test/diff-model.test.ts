@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffTrees, type FleetDiff } from "../src/output/diff.js";
+import { diffTrees, naturalCompare, type FleetDiff } from "../src/output/diff.js";
 import { compileTemplate, DEFAULT_MARKDOWN_TEMPLATE, formatJson, formatMarkdown, formatText } from "../src/output/diff-format.js";
 
 /**
@@ -388,6 +388,12 @@ describe("files that hold no object, or that the yaml package cannot read", () =
 });
 
 describe("overlays: added, removed, changed, in natural order", () => {
+  it("the natural order at the names' ends: a name before its longer forms, numbers by value, then by their zeros", () => {
+    const names = ["eu-10", "eu-1", "eu", "eu-01x", "eu-2", "eu-01", "eu-1a", "e"];
+    expect([...names].sort(naturalCompare)).toEqual(["e", "eu", "eu-01", "eu-1", "eu-1a", "eu-01x", "eu-2", "eu-10"]);
+    for (const a of names) for (const b of names) expect(Math.sign(naturalCompare(a, b)) + Math.sign(naturalCompare(b, a)), `${a} ${b}`).toBe(0);
+  });
+
   it("a new overlay and a removed one say so; an overlay without changes is not listed, but counted among the overlays", () => {
     const before = { "member-1/c.yaml": cm("c", "1"), "member-2/c.yaml": cm("c", "1"), "same/c.yaml": cm("c", "1") };
     const after = { "member-2/c.yaml": cm("c", "2"), "member-3/c.yaml": cm("c", "1"), "member-3/d.yaml": cm("d", "1"), "same/c.yaml": cm("c", "1") };
