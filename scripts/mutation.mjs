@@ -30,7 +30,7 @@ const GROUPS = {
     mutate: ["src/output/session.ts", "src/output/workdir.ts", "src/output/write.ts", "src/output/open.ts"],
     tests: ["render", "owned-output", "tree-compare", "json-output", "exit-codes", "diff", "output-stage"],
   },
-  git: { mutate: ["src/output/git.ts"], tests: ["diff", "diff-review", "cli-behaviour"] },
+  git: { mutate: ["src/output/git.ts"], tests: ["diff", "diff-review", "cli-behaviour", "output-stage"] },
   // launch.ts is the bin's loader of the built bundle: it runs only as a process of its own from
   // dist/, which the sandbox does not rebuild (bin.test.ts and package.test.ts pin it).
   cli: { mutate: ["src/cli/**/*.ts", "!src/cli/launch.ts"], tests: ["exit-codes", "json-output", "init", "progress", "render", "owned-output", "cli-behaviour", "schemas-command"] },
