@@ -1335,6 +1335,31 @@ describe("the edges a user meets once", () => {
     }
   });
 
+  it("operator schemas of the repository's own that are good: used, and the render as with the shipped ones", async () => {
+    const shipped = readFileSync(path.join(REPO, "schemas/monitoring.paodin.io/service_v1alpha1.json"), "utf8");
+    const { dir, cleanup } = testdir({ ...exampleFleet(), "schemas/monitoring.paodin.io/service_v1alpha1.json": shipped });
+    try {
+      expect(await run(["validate"], dir)).toEqual({ code: 0, stdout: "The fleet is valid: central mode, host host and 2 members.\n", stderr: "" });
+      expect(await run(["render"], dir)).toEqual({ code: 0, stdout: RENDERED, stderr: "" });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("init whose render cannot write (a full disk): the environment error, 74", async () => {
+    const { dir, cleanup } = testdir();
+    try {
+      const r = await run(["init"], dir, { PAODIN_FLEET_FAULTS: "ENOSPC@mkdir#1" });
+      expect(r.code).toBe(74);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^paodin-fleet: cannot lock overlays\/: cannot write \.overlays\.paodin-fleet: no space left on the device \(ENOSPC\); overlays\/ is unchanged[^\n]*\n$/);
+      // What init wrote before is there: a render once the disk has room completes the fleet.
+      expect(readdirSync(dir).sort()).toEqual([".github", ".gitignore", ".gitlab-ci.yml", "clusters", "package.json"]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("--out through a linked directory that does not exist yet: where the link leads decides", async () => {
     const { dir, cleanup } = testdir(exampleFleet());
     const other = testdir();
