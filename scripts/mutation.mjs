@@ -28,7 +28,7 @@ const GROUPS = {
   // a tool of the tests, not a guarantee of the output stage.
   write: {
     mutate: ["src/output/session.ts", "src/output/workdir.ts", "src/output/write.ts", "src/output/open.ts"],
-    tests: ["render", "owned-output", "tree-compare", "json-output", "exit-codes", "diff", "output-stage"],
+    tests: ["render", "owned-output", "tree-compare", "json-output", "exit-codes", "diff", "output-stage", "output-races"],
   },
   git: { mutate: ["src/output/git.ts"], tests: ["diff", "diff-review", "cli-behaviour", "output-stage"] },
   // launch.ts is the bin's loader of the built bundle: it runs only as a process of its own from

@@ -103,6 +103,35 @@ describe("the object scanner of diff", () => {
       (s) => s.replace(/^metadata:/m, "? metadata\n:"),
       (s) => s.replace(/^(?!#)/gm, "  "),
       (s) => s.replace(/^(apiVersion: .*)$/m, "  $1"),
+      // A CR is a line break to YAML: the kind hides behind a comment only to a reader of lines.
+      (s) => s.replace(/^kind: (.*)$/m, "# a comment\rkind: $1"),
+      // metadata's keys one space in (valid YAML): `aname` is not `name`.
+      (s) => s.replace(/^metadata:\n[^]*?(?=^\S)/m, "metadata:\n aname: x\n"),
+      // Line breaks to JavaScript's `.` (CR, U+2028) inside a plain value: not the end of it.
+      (s) => s.replace(/^kind: (.*)$/m, "kind: $1\rX"),
+      (s) => s.replace(/^kind: (.*)$/m, "kind: $1\u2028X"),
+      (s) => s.replace(/^ {2}name: (.*)$/m, "  name: $1\u2029X"),
+      // Space before the colon: still the key to YAML.
+      (s) => s.replace(/^kind: /m, "kind : "),
+      (s) => s.replace(/^metadata:$/m, "metadata :"),
+      // Numbers YAML writes with a dot first.
+      (s) => s.replace(/^kind: (.*)$/m, "kind: .inf"),
+      (s) => s.replace(/^ {2}name: (.*)$/m, "  name: .NaN"),
+      // Escapes in double quotes, the doubled quote in single quotes.
+      (s) => s.replace(/^ {2}name: (.*)$/m, '  name: "$1\\x41"'),
+      (s) => s.replace(/^ {2}name: (.*)$/m, "  name: '$1''s'"),
+      // A list item alone on its line, under metadata: metadata a list, whatever follows.
+      (s) => s.replace(/^metadata:\n/m, "metadata:\n-\n"),
+      // No value at all, and the last line without its newline.
+      (s) => s.replace(/^kind: .*$/m, "kind:"),
+      (s) => s.replace(/^ {2}name: .*$/m, "  name:"),
+      (s) => s.replace(/\n$/, ""),
+      // Each spelling of a boolean or null YAML 1.2 reads as one.
+      ...["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~", "0x1F", "0o17", "1e3", "-1", "+1", "1_000"].map(
+        (v) => (s: string) => s.replace(/^ {2}name: .*$/m, `  name: ${v}`),
+      ),
+      // metadata's keys four spaces in: the name is there, deeper than the scanner reads.
+      (s) => s.replace(/^metadata:\n((?: {2}.*\n)+)/m, (_, block: string) => `metadata:\n${block.replace(/^(?=.)/gm, "  ")}`),
     ];
     for (const { content } of files) for (const m of mutations) agrees(m(content));
   });
@@ -119,6 +148,17 @@ describe("the object scanner of diff", () => {
       (s) => s.replace(/^metadata:\n/m, "metadata:\n  finalizers:\n  - a\n"),
       (s) => s.replace(/^metadata:/m, "items:\n- a\nmetadata:"),
       (s) => s.replace(/^ {2}namespace: .*\n/m, ""),
+      // A list item alone on its line (its value on the next), and trailing blanks after a key.
+      (s) => s.replace(/^metadata:/m, "items:\n-\n  a: 1\nmetadata:"),
+      (s) => s.replace(/^metadata:\n/m, "metadata:\n  ownerReferences:\n  -\n    kind: A\n"),
+      (s) => s.replace(/^metadata:/m, "items: \n- a\nmetadata:"),
+      (s) => s.replace(/^metadata:\n/m, "metadata:\n  finalizers:  \n  - a\n"),
+      (s) => s.replace(/^metadata:$/m, "metadata: "),
+      (s) => s.replace(/\n$/, ""),
+      // Names that start like a number, a boolean or null, and are none.
+      (s) => s.replace(/^ {2}name: .*$/m, "  name: 1st-cluster"),
+      (s) => s.replace(/^ {2}name: .*$/m, "  name: nullable"),
+      (s) => s.replace(/^ {2}name: .*$/m, "  name: trueblue"),
     ];
     let taken = 0;
     for (const { file, content } of files) {

@@ -172,19 +172,20 @@ export function staysInCluster(text: string): boolean {
 const KEY_LINE = /^([A-Za-z_][A-Za-z0-9_.\/-]*):(?: (.*))?$/;
 /** A plain scalar the `yaml` package reads as exactly this string. */
 const PLAIN = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
-/** …unless it looks like a number, a boolean or null (read as such in YAML 1.2's core schema). */
-const NOT_A_STRING = /^(?:[-+]?[0-9][0-9a-fA-FxXoO._eE+-]*|true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+/** …unless it looks like a number, a boolean or null (read as such in YAML 1.2's core schema; a sign is not `PLAIN`). */
+const NOT_A_STRING = /^(?:[0-9][0-9a-fA-FxXoO._eE+-]*|true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 /** A quoted scalar that ends on its line. */
 const QUOTED = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')$/;
-/** Characters the scanner leaves to the parser anywhere in a file: tabs, CR, controls, BOM, odd line breaks. */
-const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 /**
  * The identity of a file that holds exactly one object in plain block style; `null` when it is
  * plainly not an object (no apiVersion or kind), `undefined` when unsure (the parser decides).
  */
 export function scanSingleObject(content: string): ObjectId | null | undefined {
-  if (UNUSUAL.test(content)) return undefined;
+  // Tabs, CRs, controls, a BOM, odd line breaks need no test of their own: no line the scanner
+  // takes can hold one (`KEY_LINE`, `PLAIN` and the quoted forms exclude them, or the `yaml`
+  // package reads them inside a quoted scalar as the scanner does), and in the lines it skips
+  // (comments, lines deeper than the identity) the `yaml` package reads them as the same text.
   let apiVersion: string | undefined;
   let kind: string | undefined;
   let name: string | undefined;
@@ -212,7 +213,8 @@ export function scanSingleObject(content: string): ObjectId | null | undefined {
       // A top-level line: a key, and nothing that starts another document or a directive.
       if (line.startsWith("- ") || line === "-") {
         // An item of a list flush with its key (as the emitter writes lists): nothing the identity is made of.
-        if (top === "" || top === "metadata" || !topEmpty) return undefined;
+        // (`topEmpty` is false before the first key.)
+        if (top === "metadata" || !topEmpty) return undefined;
         continue;
       }
       const m = KEY_LINE.exec(line);
@@ -235,8 +237,7 @@ export function scanSingleObject(content: string): ObjectId | null | undefined {
       topEmpty = value === undefined || value.trim() === "";
       continue;
     }
-    if (top !== "metadata" || line.charCodeAt(2) === 0x20) continue;
-    // A line right under metadata, two spaces in.
+    // A line right under metadata, two spaces in (deeper ones were skipped above).
     if (line.charCodeAt(1) !== 0x20) return undefined;
     const rest = line.slice(2);
     if (rest.startsWith("- ") || rest === "-") {
@@ -254,7 +255,9 @@ export function scanSingleObject(content: string): ObjectId | null | undefined {
       if (s === undefined || (m[1] === "name" ? name : namespace) !== undefined) return undefined;
       if (m[1] === "name") name = s;
       else namespace = s;
-    } else if (m[2] !== undefined && (/^[&*!]/.test(m[2]) || (/^["']/.test(m[2]) && !QUOTED.test(m[2])))) return undefined;
+    } else if (m[2] !== undefined && /^[&*!]/.test(m[2])) return undefined;
+    // A quoted value that goes on to the next line needs no test here: a next line this shallow
+    // is an error to YAML, and deeper ones are skipped.
   }
   if (apiVersion === undefined || kind === undefined) return null;
   if (kind === "Kustomization" && groupOf(apiVersion) === "kustomize.config.k8s.io") return { apiVersion, kind, name: "" };

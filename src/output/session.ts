@@ -1,4 +1,3 @@
-import { accessSync, constants, statSync } from "node:fs";
 import type { OutputFile } from "../emit/emit.js";
 import { EnvironmentError } from "../diagnostics/issue.js";
 import { asEnvironmentError, causeOf, isEnvironmentFailure, shownPath } from "../diagnostics/environment.js";
@@ -223,9 +222,10 @@ export class OutputSession {
     for (const rel of ["", ...this.existingDirs]) {
       const dir = rel === "" ? out : `${out}/${rel}`;
       try {
-        accessSync(dir, constants.W_OK);
+        this.fs.access(dir);
       } catch (e) {
-        const st = statSync(dir);
+        // A directory of the tree: never a link (`scanTree` does not follow them); the output directory's links are resolved.
+        const st = this.fs.lstat(dir);
         if (!isEnvironmentFailure(e) || e.code !== "EACCES" || st.uid !== uid) throw this.failed(e, `cannot replace ${this.show(dir)}`);
         // Ours, made read-only: writable again to be removed (after the swap), and the output
         // directory itself just before the swap, since moving a directory rewrites its "..".

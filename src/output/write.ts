@@ -20,6 +20,8 @@ export interface WriterFs {
   chmod(p: string, mode: number): void;
   // Calls that only read.
   lstat(p: string): sync.Stats;
+  /** Throws (EACCES, EROFS) when this process may not write in `p`: access(2) with W_OK. */
+  access(p: string): void;
   readlink(p: string): string;
   readdir(p: string): sync.Dirent[];
   readFile(p: string): string;
@@ -37,6 +39,7 @@ export const nodeFs: WriterFs = {
   rmdir: (p) => sync.rmdirSync(p),
   chmod: (p, m) => sync.chmodSync(p, m),
   lstat: (p) => sync.lstatSync(p),
+  access: (p) => sync.accessSync(p, sync.constants.W_OK),
   readlink: (p) => sync.readlinkSync(p),
   readdir: (p) => sync.readdirSync(p, { withFileTypes: true }),
   readFile: (p) => sync.readFileSync(p, "utf8"),
@@ -72,7 +75,7 @@ export const MUTATING = ["mkdir", "writeFile", "link", "copyFile", "symlink", "r
 /**
  * Removes a tree file by file, deepest first, and the directory itself last; a directory that
  * refuses (EACCES: a read-only directory of the user's) is made writable and tried again.
- * Returns how many files it removed. `last` names an entry of the top directory to remove after
+ * Returns how many files it removed (not those another render removed first). `last` names an entry of the top directory to remove after
  * everything else (a work directory's `.gitignore`, so that git ignores it to the end).
  */
 export function removeTree(fs: WriterFs, dir: string, last?: string): number {
@@ -97,10 +100,7 @@ export function removeTree(fs: WriterFs, dir: string, last?: string): number {
     for (const entry of entries) {
       const p = `${d}/${entry.name}`;
       if (entry.isDirectory()) walk(p, false);
-      else {
-        unlinkWritable(fs, d, p);
-        files++;
-      }
+      else if (unlinkWritable(fs, d, p)) files++;
     }
     try {
       fs.rmdir(d);
@@ -112,15 +112,17 @@ export function removeTree(fs: WriterFs, dir: string, last?: string): number {
   return files;
 }
 
-function unlinkWritable(fs: WriterFs, dir: string, p: string): void {
+/** False when the file was gone already (removed by another render meanwhile). */
+function unlinkWritable(fs: WriterFs, dir: string, p: string): boolean {
   try {
     fs.unlink(p);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return;
+    if (code === "ENOENT") return false;
     if (code !== "EACCES" && code !== "EPERM") throw e;
     // A directory the user made read-only: ours to remove, so made writable first.
     fs.chmod(dir, 0o700);
     fs.unlink(p);
   }
+  return true;
 }
