@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OutputSession } from "../src/output/session.js";
+import { FileComparer } from "../src/output/tree.js";
 import { lockOutput, recoverInterrupted, WorkDir } from "../src/output/workdir.js";
 import { makeDirs, nodeFs, removeTree, type WriterFs } from "../src/output/write.js";
 import { testdir } from "./helpers/cli.js";
@@ -268,6 +269,22 @@ describe("an output tree the user made read-only, or that holds another user's d
     expect(calls[chmod]).toBe("chmod overlays 40755");
     expect(calls[chmod + 1]).toBe("rename overlays");
     expect(readdirSync(d)).toEqual(["overlays"]);
+  });
+
+  it("a file of the tree that cannot be read (EIO) after the scan: an environment error naming it, whether rendered or left over", () => {
+    const d = dir();
+    const p = project(d);
+    const open = () => new OutputSession({ outDir: path.join(d, "overlays"), write: false, show: (q) => path.relative(d, q) }, nodeFs);
+    const eio = (f: string) => Object.assign(new Error(`EIO: injected, open '${f}'`), { code: "EIO", syscall: "open", path: f });
+    vi.spyOn(FileComparer.prototype, "same").mockImplementation((f) => {
+      throw eio(f);
+    });
+    expect(() => open().add(p.files)).toThrow("cannot read overlays/host/a.yaml: input/output error (EIO); overlays/ is unchanged");
+    vi.spyOn(FileComparer.prototype, "ours").mockImplementation((f) => {
+      throw eio(f);
+    });
+    const leftover = open();
+    expect(() => leftover.finish()).toThrow("cannot read overlays/host/a.yaml: input/output error (EIO); overlays/ is unchanged");
   });
 
   it("another user's directory it cannot write in: refused before anything is written, naming it", () => {
