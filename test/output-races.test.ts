@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { OutputSession } from "../src/output/session.js";
 import { FileComparer } from "../src/output/tree.js";
 import { lockOutput, recoverInterrupted, WorkDir } from "../src/output/workdir.js";
-import { makeDirs, nodeFs, removeTree, type WriterFs } from "../src/output/write.js";
+import { makeDirs, MUTATING, nodeFs, removeTree, type WriterFs } from "../src/output/write.js";
 import { testdir } from "./helpers/cli.js";
 
 /**
@@ -39,7 +39,7 @@ function scripted(root: string, traps: readonly Trap[]): { fs: WriterFs; calls: 
   for (const op of Object.keys(nodeFs) as Op[]) {
     const real = nodeFs[op] as (...args: unknown[]) => unknown;
     fs[op] = (...args: unknown[]) => {
-      if (["mkdir", "writeFile", "rename", "unlink", "rmdir", "chmod"].includes(op)) calls.push([op, rel(args[0]), ...(op === "chmod" ? [(args[1] as number).toString(8)] : [])].join(" "));
+      if ((MUTATING as readonly string[]).includes(op)) calls.push([op, rel(args[0]), ...(op === "chmod" ? [(args[1] as number).toString(8)] : [])].join(" "));
       const i = traps.findIndex((t, j) => t.op === op && t.at === rel(args[0]) && left[j]! > 0);
       if (i >= 0) {
         left[i]!--;

@@ -75,8 +75,9 @@ export const MUTATING = ["mkdir", "writeFile", "link", "copyFile", "symlink", "r
 /**
  * Removes a tree file by file, deepest first, and the directory itself last; a directory that
  * refuses (EACCES: a read-only directory of the user's) is made writable and tried again.
- * Returns how many files it removed (not those another render removed first). `last` names an entry of the top directory to remove after
- * everything else (a work directory's `.gitignore`, so that git ignores it to the end).
+ * Returns how many files it removed (not those another render removed first). `last` names an
+ * entry of the top directory to remove after everything else (a work directory's `.gitignore`,
+ * so that git ignores it to the end).
  */
 export function removeTree(fs: WriterFs, dir: string, last?: string): number {
   let files = 0;
