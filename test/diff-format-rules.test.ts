@@ -55,10 +55,10 @@ describe("text", () => {
     );
   });
 
-  it("in colour: hunks cyan, added lines green, removed red, the overlay bold; a kept object's last value and context lines plain", () => {
+  it("in colour: hunks cyan, added lines green (ending in @@ too), removed red, the overlay bold; a kept object's last value and context lines plain", () => {
     const d = fleet([
       cluster("host", "changed", [
-        obj("changed", cm("a"), lines("@@ -1,2 +1,2 @@", " ctx: 0", "-k: 1", "+k: 2")),
+        obj("changed", cm("a"), lines("@@ -1,2 +1,2 @@", " ctx: 0", "-k: 1", "+k: 2", "+v: a@@")),
         obj("kept", cm("b"), "", { last: lines("+a: 1", "-b: 2", "@@ c") }),
       ]),
     ]);
@@ -72,6 +72,7 @@ describe("text", () => {
         "       ctx: 0",
         "      \x1b[31m-k: 1\x1b[39m",
         "      \x1b[32m+k: 2\x1b[39m",
+        "      \x1b[32m+v: a@@\x1b[39m",
         "  = ConfigMap (core) ns/b (no longer rendered: stays in the cluster as last applied (Argo CD and Flux never prune it))",
         "      +a: 1",
         "      -b: 2",
@@ -672,7 +673,12 @@ describe("markdown: every comment is measured as rendered; a template that does 
   const title = "ConfigMap (core) <code>ns/a</code>";
 
   it("one object too long as rendered: shortened step by step, to 2,000 characters, or to nothing", () => {
-    expect(formatMarkdown(one, twiceInFirst(), 6000)).toEqual([`1/1\n${title} [] shown=true\n${seven(400)}${seven(400)}`]);
+    const whole = `1/1\n${title} [] shown=true\n${seven(400)}${seven(400)}`;
+    expect(formatMarkdown(one, twiceInFirst(), 6000)).toEqual([whole]);
+    // Exactly the limit is within it; one less, and 12,000 characters are still too many.
+    expect(whole).toHaveLength(5653);
+    expect(formatMarkdown(one, twiceInFirst(), 5653)).toEqual([whole]);
+    expect(formatMarkdown(one, twiceInFirst(), 5652)).toEqual([`1/1\n${title} [115 more lines not shown] shown=true\n${seven(285)}${seven(285)}`]);
     // 2,000 characters: 285 lines of 7.
     expect(formatMarkdown(one, twiceInFirst(), 4500)).toEqual([`1/1\n${title} [115 more lines not shown] shown=true\n${seven(285)}${seven(285)}`]);
     expect(formatMarkdown(one, twiceInFirst(), 3500)).toEqual([`1/1\n${title} [] shown=false\n`]);
@@ -861,5 +867,71 @@ describe("markdown: the GitOps overlays", () => {
         "</details>",
       ),
     ]);
+  });
+});
+
+describe("markdown: each piece measured as its own, the comments packed to the character", () => {
+  const alike = (n: string, k: string, length: number): ObjectChange => obj("added", cm(k), lines(...Array.from({ length }, (_, i) => `+${k}-${i}-${n}`)), { subject: n });
+
+  it("sections of different headings: each heading's own length counts", () => {
+    // The first heading names three overlays and has paragraphs; the second is one overlay's.
+    const d = fleet([...["m-1", "m-2", "m-3"].map((n) => cluster(n, "changed", [alike(n, "a", 10)])), cluster("host", "changed", [obj("added", cm("h"), added("h", 3))])], ["m-1", "m-2", "m-3", "host", "x"]);
+    const whole = md(d, 100_000);
+    expect(whole.map((c) => c.length)).toEqual([720]);
+    // 720, " (comment 1 of 99999)" (21), and the margin (64).
+    expect(md(d, 805)).toEqual(whole);
+    expect(md(d, 804).map((c) => c.match(/^#### .*$/gm))).toEqual([["#### `m-1` … `m-3`: the same change in 3 overlays (each: 1 added)"], ["#### `host` (1 added)"]]);
+  });
+
+  it("a section continued: the heading measured as it is there, without its paragraphs", () => {
+    const d = fleet(["m-1", "m-2", "m-3"].map((n) => cluster(n, "changed", [alike(n, "a", 3), alike(n, "b", 250)])), ["m-1", "m-2", "m-3", "host"]);
+    const shownB = (cs: string[]) => cs.map((c) => (c.includes("(continued)") ? (c.match(/<code>ns\/b<\/code>(.*)<\/summary>/)?.[1] ?? "none") : "-"));
+    expect(md(d, 3000).map((c) => c.length)).toEqual([477, 2893]);
+    // 2,893, " (comment 99999 of 99999)" over " (comment 2 of 2)" (8), and the margin (64).
+    expect(shownB(md(d, 2965))).toEqual(["-", ""]);
+    expect(shownB(md(d, 2964))).toEqual(["-", " <em>(59 more lines not shown)</em>"]);
+  });
+
+  it("an object shortened to fit leaves room for the next beside it", () => {
+    const d = fleet([cluster("host", "changed", [obj("added", cm("big"), added("big", 300, 4)), obj("added", cm("small"), added("s", 3))])]);
+    const cs = md(d, 2500);
+    expect(cs.map((c) => [...c.matchAll(/<code>(ns\/\w+)<\/code>(.*)<\/summary>/g)].map((m) => `${m[1]}${m[2]}`))).toEqual([[], ["ns/big <em>(167 more lines not shown)</em>", "ns/small"]]);
+  });
+
+  it("a row of exactly five changes lists them all, without 'and 0 more'", () => {
+    const d = fleet([cluster("host", "changed", ["a", "b", "c", "d", "e"].map((k) => obj("added", cm(k), lines(`+${k}`))))]);
+    expect(md(d)[0]).toContain("\n| `host` | + ConfigMap (core) `ns/a`<br>+ ConfigMap (core) `ns/b`<br>+ ConfigMap (core) `ns/c`<br>+ ConfigMap (core) `ns/d`<br>+ ConfigMap (core) `ns/e` |\n");
+  });
+
+  it("overlays are one section only when their groups are the same, however many", () => {
+    // Changes numbered by first appearance: `w` shows 24 of them, the Kustomizations' change second.
+    const ks = (n: string) => obj("changed", id("Kustomization", `paodin-${n}`, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
+    const plain = (i: number) => obj("changed", cm(`w${i}`), lines(`+${i}`));
+    const members = Array.from({ length: 12 }, (_, i) => `member-${i + 1}`);
+    const d = fleet([
+      cluster("w", "changed", [plain(0), ks("member-1"), ...Array.from({ length: 22 }, (_, i) => plain(i + 2))]),
+      // The Kustomizations' change 12 times and change 3, against it once and change 23.
+      cluster("x", "changed", [...members.map(ks), plain(3)]),
+      cluster("y", "changed", [ks("member-1"), plain(23)]),
+    ], ["w", "x", "y", ...members]);
+    const headings = md(d)[0]!.match(/^#### .*$/gm);
+    expect(headings).toEqual(["#### `w` (24 changed)", "#### `x` (13 changed)", "#### `y` (2 changed)"]);
+    // Grouped by the subject, each object named by it, not by its own name.
+    expect(md(d)[0]).toContain("\nThe same change for 12 clusters: `member-1` … `member-12`. Shown for `member-1`; each has its own name in its place.\n");
+  });
+
+  it("lists: names that are no overlay after the overlays, whatever order they come in; a run needs the same name apart from its numbers", () => {
+    const ks = (n: string) => obj("changed", id("Kustomization", n, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
+    const where = (names: string[], overlays: string[]) => md(fleet([cluster("_flux", "changed", names.map(ks))], ["_flux", ...overlays]))[0]!.match(/^The same change for .*$/m)?.[0];
+    expect(where(["zz", "b-2", "yy", "a-1"], ["a-1", "b-2"])).toBe("The same change for 4 clusters: `a-1`, `b-2`, `yy`, `zz`. Shown for `zz`; each has its own name in its place.");
+    expect(where(["a1b", "ab2", "a3b"], ["a1b", "ab2", "a3b"])).toBe("The same change for 3 clusters: `a1b`, `ab2`, `a3b`. Shown for `a1b`; each has its own name in its place.");
+  });
+});
+
+describe("markdown: a template of the user's, more rules", () => {
+  it("a field the data does not have renders empty, as Handlebars does by default; an object that is not kept has no kept note", () => {
+    const t = compileTemplate("[{{nosuch}}]{{#each sections}}{{#each objects}}({{change}}: {{keptNote}}){{/each}}{{/each}}");
+    const d = fleet([cluster("host", "changed", [obj("changed", cm("a"), lines("+a")), obj("kept", cm("k"), "", { last: lines("a: 1") })])]);
+    expect(formatMarkdown(d, t)).toEqual([`[](changed: )(kept: ${KEPT_NOTE})`]);
   });
 });

@@ -100,6 +100,9 @@ describe("toYaml", () => {
       { numRuns: 500 },
     );
     expect(toYaml({ b: 1, B: 1, a: 1, _: 1, "é": 1, "1": 1 })).toBe('"1": 1\nB: 1\n_: 1\na: 1\nb: 1\né: 1\n');
+    // Past 16 keys the sort takes another path: the same order.
+    const letters = Array.from({ length: 20 }, (_, i) => `k${String(20 - i).padStart(2, "0")}`);
+    expect(toYaml({ m: Object.fromEntries(letters.map((k) => [k, 1])) })).toBe(`m:\n${[...letters].reverse().map((k) => `  ${k}: 1\n`).join("")}`);
   });
 
   it("writes Kubernetes objects as kubectl does: metadata first, lists flush with their key, literal blocks", () => {

@@ -170,8 +170,8 @@ const YAML_JS_NUMBER =
  * accept a sign after the prefix (0b-1). A little wider than Go, never narrower.
  */
 const GO_NUMBER = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bBoO][-+]?[0-9]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)$/;
-/** Timestamps (YAML 1.1, and Go's parseTimestamp: YYYY-M-D first). */
-const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
+/** Timestamps (YAML 1.1, and Go's parseTimestamp: YYYY-M-D first), as a prefix: the day's first digit is enough. */
+const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]/;
 /** `---` and `...` then a blank or the end: at column 0 (a top-level key) they mark documents. */
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:[ \t]|$)/;
 /**

@@ -1,6 +1,6 @@
 import Handlebars from "handlebars";
 import { describeId, isKustomizeFile, kindAndGroup, type ChangeKind, type ClusterDiff, type Counts, type FleetDiff, type ObjectChange } from "./diff.js";
-import { code, fmt, listNames, sectionsOf, type ObjectGroup, type Section } from "./diff-group.js";
+import { code, fmt, listedNames, listNames, sectionsOf, type ObjectGroup, type Section } from "./diff-group.js";
 import { toJsonText } from "../emit/yaml.js";
 
 /** GitHub and GitLab cap one comment at 65,536 characters; a diff longer than that is split, never cut off. */
@@ -267,31 +267,29 @@ export function formatMarkdown(d: FleetDiff, template: (data: CommentData) => st
   const comments: Chunk[][] = [];
   let current: Chunk[] = [];
   let size = skeletonFirst;
-  let objectsInCurrent = 0;
   const newComment = (): void => {
     comments.push(current);
     current = [];
     size = skeleton;
-    objectsInCurrent = 0;
   };
   sections.forEach((p, s) => {
     let placedBefore = false;
     p.objects.forEach((_, index) => {
       const inCurrent = () => current.length > 0 && current.at(-1)!.section === s;
       const need = (level: number) => objectSize(s, index, level) + (inCurrent() ? 0 : headerSize(s, placedBefore));
-      // The first comment may hold the summary alone, when the first object does not fit beside it.
-      if (size + need(0) > budget && (objectsInCurrent > 0 || comments.length === 0)) newComment();
+      // The first comment may hold the summary alone, when the first object does not fit beside
+      // it; every later comment holds an object (the one that opened it) before it is closed.
+      if (size + need(0) > budget) newComment();
       let level = 0;
       while (level < LEVELS - 1 && size + need(level) > budget) level++;
       const n = need(level);
       if (!inCurrent()) current.push({ section: s, objects: [] });
       current.at(-1)!.objects.push({ index, level });
       size += n;
-      objectsInCurrent++;
       placedBefore = true;
     });
   });
-  if (objectsInCurrent > 0 || comments.length === 0) comments.push(current);
+  comments.push(current);
   return finish(comments, render, limit);
 }
 
@@ -304,7 +302,9 @@ export function formatMarkdown(d: FleetDiff, template: (data: CommentData) => st
 function finish(layout: Chunk[][], render: (chunks: readonly Chunk[], part: number, parts: number, seen?: Set<number>) => string, limit: number): string[] {
   // Only the first comment can be empty (the summary alone, or no changes at all).
   let comments = layout;
-  for (let round = 0; round < 100_000; round++) {
+  // Settles: each round splits a comment of several objects or shortens a lone object one level,
+  // and both can happen only so often.
+  for (;;) {
     const seen = new Set<number>();
     const texts = comments.map((c, i) => render(c, i + 1, comments.length, seen));
     let fixed = false;
@@ -332,7 +332,6 @@ function finish(layout: Chunk[][], render: (chunks: readonly Chunk[], part: numb
       return cut.slice(0, Math.max(0, cut.lastIndexOf("\n"))) + note;
     });
   }
-  throw new Error("formatMarkdown: the comments do not settle");
 }
 
 /** The first `n` objects of a comment, and the rest. */
@@ -370,7 +369,8 @@ function objectDataOf(p: PreparedObject, level: number): ObjectData {
     note: notes.join("; "),
     patch: text,
     shown: text !== "",
-    why: text === "" && p.levels[0]!.text === "" ? "nothing to show" : "too long for a comment",
+    // Level 0 is the longest: when it is empty, every level is.
+    why: p.levels[0]!.text === "" ? "nothing to show" : "too long for a comment",
   };
 }
 
@@ -384,9 +384,9 @@ function prepareSection(d: FleetDiff, s: Section, universe: ReadonlyMap<string, 
   } else {
     const what = s.status === "added" ? "new overlays" : s.status === "removed" ? "removed overlays" : "overlays";
     // The heading names them all when that is short; else the first, and a paragraph the rest.
-    const short = listNames(names, universe, 160);
-    const complete = !/ and [\d,]+ more$/.test(short);
-    heading = `${complete ? short : `${code(rep.cluster)} and ${fmt(names.length - 1)} more`}: the same change in ${fmt(names.length)} ${what} (each: ${shortCounts(rep)})`;
+    const short = listedNames(names, universe, 160);
+    const complete = short.rest === 0;
+    heading = `${complete ? short.text : `${code(rep.cluster)} and ${fmt(names.length - 1)} more`}: the same change in ${fmt(names.length)} ${what} (each: ${shortCounts(rep)})`;
     if (!complete) notes.push(`The same change in ${fmt(names.length)} ${what}: ${listNames(names, universe, LIST_LIMIT)}.`);
     if (!rep.cluster.startsWith("_")) notes.push(`Shown as in ${code(rep.cluster)}: each overlay has its own name where ${code(rep.cluster)} appears.`);
     const mine = new Set(names);
@@ -407,11 +407,13 @@ function prepareObject(g: ObjectGroup, universe: ReadonlyMap<string, number>): P
   const more = g.objects.length - 1;
   let where = "";
   if (more > 0) {
-    const subjects = g.objects.map((x) => x.subject ?? x.id.name);
-    const shownFor = o.subject !== undefined ? `${code(o.subject)}; each has its own name in its place` : code(o.id.name);
-    where = `The same change for ${fmt(g.objects.length)} ${o.subject !== undefined ? "clusters" : "objects"}: ${listNames(subjects, universe, LIST_LIMIT)}. Shown for ${shownFor}.`;
+    // Objects change alike only through their subjects: without one, an object's own id is part
+    // of its key (sameChangeKey), and ids are unique within an overlay.
+    const subjects = g.objects.map((x) => x.subject!);
+    where = `The same change for ${fmt(g.objects.length)} clusters: ${listNames(subjects, universe, LIST_LIMIT)}. Shown for ${code(subjects[0]!)}; each has its own name in its place.`;
   }
-  const notes = [o.hiddenChange ? "hidden values changed" : "", o.change === "kept" ? "stays in the cluster" : ""].filter((n) => n !== "");
+  // Empty notes are dropped with the level's own, in objectDataOf.
+  const notes = [o.hiddenChange ? "hidden values changed" : "", o.change === "kept" ? "stays in the cluster" : ""];
   return {
     group: g,
     base: {

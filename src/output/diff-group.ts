@@ -59,11 +59,15 @@ export function sectionsOf(d: FleetDiff): Section[] {
  * longer than `max` characters, the rest is counted ("and 212 more"), never dropped unsaid.
  */
 export function listNames(names: readonly string[], universe: ReadonlyMap<string, number>, max: number): string {
-  const sorted = [...names].sort((x, y) => {
-    const i = universe.get(x);
-    const j = universe.get(y);
-    return i !== undefined && j !== undefined ? i - j : i !== undefined ? -1 : j !== undefined ? 1 : naturalCompare(x, y);
-  });
+  const { text, rest } = listedNames(names, universe, max);
+  return rest > 0 ? `${text} and ${fmt(rest)} more` : text;
+}
+
+/** listNames' list, and how many names it leaves to count. */
+export function listedNames(names: readonly string[], universe: ReadonlyMap<string, number>, max: number): { text: string; rest: number } {
+  // Overlays in their order, then other names (rank Infinity: Infinity - Infinity is NaN, falsy) in natural order.
+  const rank = (n: string): number => universe.get(n) ?? Infinity;
+  const sorted = [...names].sort((x, y) => rank(x) - rank(y) || naturalCompare(x, y));
   const runs: string[][] = [];
   for (const name of sorted) {
     const run = runs.at(-1);
@@ -82,8 +86,7 @@ export function listNames(names: readonly string[], universe: ReadonlyMap<string
     size += piece.length + 2;
     listed += run.length;
   }
-  const rest = sorted.length - listed;
-  return rest > 0 ? `${parts.join(", ")} and ${fmt(rest)} more` : parts.join(", ");
+  return { text: parts.join(", "), rest: sorted.length - listed };
 }
 
 function stem(name: string): string {
