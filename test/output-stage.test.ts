@@ -576,13 +576,15 @@ describe("what an interrupted render left: completed or removed by the next run,
     }
   });
 
-  it("a prepared lock of a render that still runs is left to it (and so is the work directory)", async () => {
+  it("a prepared lock of a render that still runs, or whose name gives no pid, is left to it (and so is the work directory)", async () => {
     const { dir, cleanup } = copy();
     try {
       treeAt(dir, `${WORK}/lock-1-dddd4444`, new Map([["1-dddd4444", "{}\n"]]));
+      // Names that give no pid (a number not first): not ours to judge, taken to run.
       treeAt(dir, `${WORK}/lock-nopid`, new Map([["x", "{}\n"]]));
+      treeAt(dir, `${WORK}/lock-x${DEAD}-dddd4444`, new Map([["x", "{}\n"]]));
       expect(await run(["render", "--check"], dir)).toEqual({ code: 0, stdout: UP_TO_DATE, stderr: "" });
-      expect(readdirSync(path.join(dir, WORK)).sort()).toEqual([".gitignore", "lock-1-dddd4444", "lock-nopid"]);
+      expect(readdirSync(path.join(dir, WORK)).sort()).toEqual([".gitignore", "lock-1-dddd4444", "lock-nopid", `lock-x${DEAD}-dddd4444`]);
     } finally {
       cleanup();
     }

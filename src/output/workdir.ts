@@ -337,8 +337,10 @@ export function recoverInterrupted(work: WorkDir, fs: WriterFs, show: (p: string
     if (name.startsWith(NEW_PREFIX)) left.push({ dir: `${work.path}/${name}`, kind: "new", stamp: name.slice(NEW_PREFIX.length) });
     else if (name.startsWith(OLD_PREFIX)) left.push({ dir: `${work.path}/${name}`, kind: "old", stamp: name.slice(OLD_PREFIX.length) });
     else if (name.startsWith(PREP_PREFIX)) {
+      // A lock whose name gives no pid is not ours to judge: taken to run.
       const stamp = name.slice(PREP_PREFIX.length);
-      if (!pidRuns(pidOf(stamp) ?? -1)) left.push({ dir: `${work.path}/${name}`, kind: "other", stamp });
+      const pid = pidOf(stamp);
+      if (pid !== undefined && !pidRuns(pid)) left.push({ dir: `${work.path}/${name}`, kind: "other", stamp });
     }
   }
   // Earlier versions put their trees beside the output directory; a release cut short leaves `-gone-`.
@@ -347,7 +349,7 @@ export function recoverInterrupted(work: WorkDir, fs: WriterFs, show: (p: string
   for (const name of safeList(fs, parent)) {
     const m = beside.exec(name);
     // A `-gone-` directory is out of every render's way once renamed: removed whoever made it.
-    if (m === null || (m[1] !== "gone" && pidRuns(pidOf(m[2]!) ?? -1))) continue;
+    if (m === null || (m[1] !== "gone" && pidRuns(pidOf(m[2]!)!))) continue; // the pattern has the pid
     left.push({ dir: `${parent}/${name}`, kind: m[1] === "gone" ? "other" : (m[1] as "new" | "old"), stamp: m[2]! });
   }
   if (!lexists(fs, outDir)) {
