@@ -542,7 +542,6 @@ describe("markdown: lists of overlays", () => {
   });
 
   it("the clusters of a group in the overlays' order, names that are no overlay after them in natural order", () => {
-    const ks = (n: string) => obj("changed", id("Kustomization", n, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
     const c = md(fleet([cluster("_flux", "changed", [ks("eu-10"), ks("eu-2"), ks("member-1"), ks("a-1")])], ["_flux", "member-1"]))[0]!;
     expect(c).toContain("\n\nThe same change for 4 clusters: `member-1`, `a-1`, `eu-2`, `eu-10`. Shown for `eu-10`; each has its own name in its place.\n\n");
   });
@@ -745,8 +744,12 @@ describe("markdown: comments hold as much as fits, keeping 64 characters for the
   });
 });
 
+/** An added ConfigMap `k` of `length` lines naming cluster `n`, its subject. */
+const alike = (n: string, k: string, length = 10): ObjectChange => obj("added", cm(k), lines(...Array.from({ length }, (_, i) => `+${k}-${i}-${n}`)), { subject: n });
+/** A Flux Kustomization for cluster `n` (its subject), named `name`. */
+const ks = (n: string, name = n): ObjectChange => obj("changed", id("Kustomization", name, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
+
 describe("markdown: sections, more rules", () => {
-  const alike = (n: string, k: string): ObjectChange => obj("added", cm(k), lines(...Array.from({ length: 10 }, (_, i) => `+${k}-${i}-${n}`)), { subject: n });
 
   it("a section of several overlays continued in the next comment: its heading again, its paragraphs once", () => {
     const d = fleet(
@@ -779,7 +782,6 @@ describe("markdown: sections, more rules", () => {
   });
 
   it("overlays alike but for how many objects change alike are different sections", () => {
-    const ks = (n: string) => obj("changed", id("Kustomization", n, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
     const d = fleet([cluster("_argocd", "changed", [ks("member-1"), ks("member-2")]), cluster("_flux", "changed", [ks("member-3")])], ["_argocd", "_flux", "member-1", "member-2", "member-3"]);
     expect(
       md(d)[0]!
@@ -871,7 +873,6 @@ describe("markdown: the GitOps overlays", () => {
 });
 
 describe("markdown: each piece measured as its own, the comments packed to the character", () => {
-  const alike = (n: string, k: string, length: number): ObjectChange => obj("added", cm(k), lines(...Array.from({ length }, (_, i) => `+${k}-${i}-${n}`)), { subject: n });
 
   it("sections of different headings: each heading's own length counts", () => {
     // The first heading names three overlays and has paragraphs; the second is one overlay's.
@@ -905,14 +906,13 @@ describe("markdown: each piece measured as its own, the comments packed to the c
 
   it("overlays are one section only when their groups are the same, however many", () => {
     // Changes numbered by first appearance: `w` shows 24 of them, the Kustomizations' change second.
-    const ks = (n: string) => obj("changed", id("Kustomization", `paodin-${n}`, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
     const plain = (i: number) => obj("changed", cm(`w${i}`), lines(`+${i}`));
     const members = Array.from({ length: 12 }, (_, i) => `member-${i + 1}`);
     const d = fleet([
-      cluster("w", "changed", [plain(0), ks("member-1"), ...Array.from({ length: 22 }, (_, i) => plain(i + 2))]),
+      cluster("w", "changed", [plain(0), ks("member-1", "paodin-member-1"), ...Array.from({ length: 22 }, (_, i) => plain(i + 2))]),
       // The Kustomizations' change 12 times and change 3, against it once and change 23.
-      cluster("x", "changed", [...members.map(ks), plain(3)]),
-      cluster("y", "changed", [ks("member-1"), plain(23)]),
+      cluster("x", "changed", [...members.map((n) => ks(n, `paodin-${n}`)), plain(3)]),
+      cluster("y", "changed", [ks("member-1", "paodin-member-1"), plain(23)]),
     ], ["w", "x", "y", ...members]);
     const headings = md(d)[0]!.match(/^#### .*$/gm);
     expect(headings).toEqual(["#### `w` (24 changed)", "#### `x` (13 changed)", "#### `y` (2 changed)"]);
@@ -921,8 +921,7 @@ describe("markdown: each piece measured as its own, the comments packed to the c
   });
 
   it("lists: names that are no overlay after the overlays, whatever order they come in; a run needs the same name apart from its numbers", () => {
-    const ks = (n: string) => obj("changed", id("Kustomization", n, "flux-system", "kustomize.toolkit.fluxcd.io/v1"), lines(`+path: ${n}`), { subject: n });
-    const where = (names: string[], overlays: string[]) => md(fleet([cluster("_flux", "changed", names.map(ks))], ["_flux", ...overlays]))[0]!.match(/^The same change for .*$/m)?.[0];
+    const where = (names: string[], overlays: string[]) => md(fleet([cluster("_flux", "changed", names.map((n) => ks(n)))], ["_flux", ...overlays]))[0]!.match(/^The same change for .*$/m)?.[0];
     expect(where(["zz", "b-2", "yy", "a-1"], ["a-1", "b-2"])).toBe("The same change for 4 clusters: `a-1`, `b-2`, `yy`, `zz`. Shown for `zz`; each has its own name in its place.");
     expect(where(["a1b", "ab2", "a3b"], ["a1b", "ab2", "a3b"])).toBe("The same change for 3 clusters: `a1b`, `ab2`, `a3b`. Shown for `a1b`; each has its own name in its place.");
   });
