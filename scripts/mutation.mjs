@@ -34,8 +34,8 @@ const GROUPS = {
   // launch.ts is the bin's loader of the built bundle: it runs only as a process of its own from
   // dist/, which the sandbox does not rebuild (bin.test.ts and package.test.ts pin it).
   cli: { mutate: ["src/cli/**/*.ts", "!src/cli/launch.ts"], tests: ["exit-codes", "json-output", "init", "progress", "render", "owned-output", "cli-behaviour", "schemas-command"] },
-  check: { mutate: ["src/check/crd-rules.ts", "src/check/crd-values.ts", "src/check/output.ts", "src/check/output-models.ts"], tests: ["crd-rules", "output-validation", "upstream-schemas"] },
-  assets: { mutate: ["src/resolve/assets.ts"], tests: ["hostile", "fleet-files", "corpus"] },
+  check: { mutate: ["src/check/crd-rules.ts", "src/check/crd-values.ts", "src/check/output.ts", "src/check/output-models.ts"], tests: ["crd-rules", "crd-values", "mutation-kills", "output-validation", "upstream-schemas"] },
+  assets: { mutate: ["src/resolve/assets.ts"], tests: ["assets", "hostile", "fleet-files", "corpus"] },
 };
 
 /** For test/mutation-groups.test.ts: `--groups` prints them as JSON. */

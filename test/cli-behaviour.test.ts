@@ -551,7 +551,7 @@ describe("the repository's own operator schemas (schemas/monitoring.paodin.io/)"
         stdout: "",
         stderr:
           `${DIR}/service_v1alpha1.json is not a JSON Schema paodin-fleet can use: the CustomResourceDefinition rendered from it would be refused: ` +
-          "spec.validation.openAPIV3Schema.properties[apiVersion].type: Invalid value: null: must be string (and 3 more)\n1 error; nothing was written.\n",
+          "spec.validation.openAPIV3Schema.properties[kind].type: Invalid value: null: must be string (and 3 more)\n1 error; nothing was written.\n",
       });
       // One the CRD schema cannot express.
       writeFileSync(path.join(dir, DIR, "service_v1alpha1.json"), '{ "type": "object", "properties": { "spec": { "type": "object", "if": { "required": ["a"] }, "then": { "required": ["b"] } } } }');

@@ -36,8 +36,13 @@ function crd(schema: Obj, extra: Obj = {}): Obj {
 
 // One version: the server reports its schema where the internal form keeps it (spec.validation).
 const ROOT = "spec.validation.openAPIV3Schema";
+const P = `${ROOT}.properties[spec]`;
 const obj = (properties: Obj, more: Obj = {}): Obj => ({ type: "object", properties, ...more });
 const spec = (s: Obj): Obj => obj({ apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec: s });
+
+/** k8s.io/apimachinery's messages (pkg/util/validation/validation.go, v0.24.9), the two spaces before "or" included. */
+const DNS1035 = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+const DNS1123 = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 /** One CRD per rule, and the one message the rule gives for it. */
 const CASES: [string, Obj, ...string[]][] = [
@@ -58,7 +63,9 @@ const CASES: [string, Obj, ...string[]][] = [
   ["a description inside allOf", spec({ type: "string", allOf: [{ description: "x", pattern: "a" }] }), `${ROOT}.properties[spec].allOf[0].description: Forbidden: must be empty to be structural`],
   ["nullable inside oneOf", spec({ type: "string", oneOf: [{ nullable: true }] }), `${ROOT}.properties[spec].oneOf[0].nullable: Forbidden: must be false to be structural`],
   ["a default inside not", spec({ type: "string", not: { default: "a" } }), `${ROOT}.properties[spec].not.default: Forbidden: must be undefined to be structural`],
-  ["a list type inside anyOf", spec({ type: "array", items: { type: "string" }, anyOf: [{ "x-kubernetes-list-type": "set" }] }), `${ROOT}.properties[spec].anyOf[0].x-kubernetes-list-type: Forbidden: must be undefined to be structural`],
+  ["a list type inside anyOf", spec({ type: "array", items: { type: "string" }, anyOf: [{ "x-kubernetes-list-type": "set" }] }), // The keyword rules hold inside a junctor too (ValidateCustomResourceDefinitionOpenAPISchema recurses into it).
+    `${ROOT}.properties[spec].anyOf[0].type: Required value: must be array if x-kubernetes-list-type is specified`,
+    `${ROOT}.properties[spec].anyOf[0].x-kubernetes-list-type: Forbidden: must be undefined to be structural`],
   ["metadata in a nested context at the root", { type: "object", anyOf: [{ properties: { metadata: {} } }] }, `${ROOT}.anyOf[0].properties[metadata]: Forbidden: must not be specified in a nested context`,
     `${ROOT}.properties[metadata]: Required value: because it is defined in ${ROOT}.anyOf[0].properties[metadata]`],
   ["a property named only in a value validation", spec({ type: "object", properties: { a: { type: "string" } }, not: { properties: { b: { pattern: "x" } } } }), `${ROOT}.properties[spec].properties[b]: Required value: because it is defined in ${ROOT}.properties[spec].not.properties[b]`],
@@ -87,6 +94,88 @@ const CASES: [string, Obj, ...string[]][] = [
   ["nullable items of a set", spec({ type: "array", items: { type: "string", nullable: true }, "x-kubernetes-list-type": "set" }), `${ROOT}.properties[spec].items.nullable: Forbidden: cannot be nullable when x-kubernetes-list-type is set`],
   ["a keyword JSONSchemaProps does not have", spec({ type: "string", const: "a" }), `${ROOT}.properties[spec].const: Forbidden: const is not a field of JSONSchemaProps`],
   ["patternProperties", spec({ type: "object", patternProperties: { a: { type: "string" } } }), `${ROOT}.properties[spec].patternProperties: Forbidden: patternProperties is not supported`],
+  ["id", spec({ type: "string", id: "x" }), `${P}.id: Forbidden: id is not supported`],
+  ["additionalItems", spec({ type: "array", items: { type: "string" }, additionalItems: false }), `${P}.additionalItems: Forbidden: additionalItems is not supported`],
+  ["definitions", spec({ type: "object", definitions: { a: { type: "string" } } }), `${P}.definitions: Forbidden: definitions is not supported`],
+  ["dependencies", spec({ type: "object", dependencies: { a: ["b"] } }), `${P}.dependencies: Forbidden: dependencies is not supported`],
+  ["items as an array", spec({ type: "array", items: [{ type: "string" }] }), `${P}.items: Forbidden: items must be a schema object and not an array`],
+  ["a type OpenAPI does not have", spec({ type: "float" }), `${P}.type: Unsupported value: "float": supported values: "array", "boolean", "integer", "number", "object", "string"`],
+  ["a root without a type", { properties: { spec: { type: "object" } } }, `${ROOT}.type: Required value: must not be empty at the root`],
+  ["apiVersion that is not a string", obj({ apiVersion: { type: "object" } }), `${ROOT}.properties[apiVersion].type: Invalid value: "object": must be string`],
+  // The server clears the type before it compares the rest to nothing: one message, not two.
+  ["root metadata that is not an object", obj({ metadata: { type: "string" } }), `${ROOT}.properties[metadata].type: Invalid value: "string": must be object`],
+  ["root metadata with a value validation", obj({ metadata: { type: "object", maxProperties: 3 } }), `${ROOT}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`],
+  ["root metadata naming name and labels", obj({ metadata: { type: "object", properties: { name: { type: "string" }, labels: { type: "object" } } } }), `${ROOT}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`],
+  ["root metadata with properties that are no object", obj({ metadata: { type: "object", properties: ["name"] } }), `${ROOT}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`],
+  // Defaults: the server clears the metadata's own before comparing it, and refuses it by another rule.
+  ["a default on root metadata", obj({ metadata: { type: "object", default: {} } }), `${ROOT}.properties[metadata].default: Forbidden: must not be set in top-level metadata`],
+  ["a default on the root kind", obj({ kind: { type: "string", default: "Widget" } }), `${ROOT}.properties[kind].default: Forbidden: must not be set in top-level kind`],
+  ["a default in an embedded resource's labels", spec({ type: "object", "x-kubernetes-embedded-resource": true, properties: { metadata: { type: "object", properties: { labels: { type: "object", additionalProperties: { type: "string", default: "x" } } } } } }),
+    `${P}.properties[metadata].properties[labels].additionalProperties.default: Forbidden: must not be set inside additionalProperties applying to object metadata`],
+  ["a default that breaks its own value validation", spec({ type: "string", maxLength: 1, default: "ab" }), `${P}.default: longer than 1`],
+  ["a default whose field has the wrong type", spec({ type: "object", properties: { a: { type: "string" } }, default: { a: 5 } }), `${P}.default.a: must be of type string, got integer`],
+  ["an embedded resource inside resource meta", obj({ metadata: { type: "object", properties: { name: { type: "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true } } } }),
+    `${ROOT}.properties[metadata].properties[name].x-kubernetes-embedded-resource: Forbidden: must not be used inside of resource meta`],
+  ["an embedded resource without a type", spec({ "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true }), `${P}.type: Required value: must be object if x-kubernetes-embedded-resource is true`],
+  ["an embedded resource with additionalProperties", spec({ type: "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true, additionalProperties: { type: "string" } }),
+    `${P}.additionalProperties: Forbidden: must not be used if x-kubernetes-embedded-resource is set`],
+  ["an embedded resource whose kind, apiVersion and metadata are mistyped", spec({ type: "object", "x-kubernetes-embedded-resource": true, properties: { kind: { type: "integer" }, apiVersion: { type: "boolean" }, metadata: { type: "string" } } }),
+    `${P}.properties[kind].type: Invalid value: "integer": must be string`, `${P}.properties[apiVersion].type: Invalid value: "boolean": must be string`, `${P}.properties[metadata].type: Invalid value: "string": must be object`],
+  ["int-or-string that is an embedded resource", spec({ type: "object", "x-kubernetes-int-or-string": true, "x-kubernetes-embedded-resource": true, properties: { a: { type: "string" } } }),
+    `${P}.x-kubernetes-embedded-resource: Invalid value: true: must be false if x-kubernetes-int-or-string is true`],
+  ["a list type without a type", spec({ "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-list-type": "atomic" }), `${P}.type: Required value: must be array if x-kubernetes-list-type is specified`],
+  ["a map type without a type", spec({ "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-map-type": "atomic" }), `${P}.type: Required value: must be object if x-kubernetes-map-type is specified`],
+  ["a set of sets", spec({ type: "array", items: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set" }, "x-kubernetes-list-type": "set" }),
+    `${P}.items.x-kubernetes-list-type: Invalid value: "set": must be atomic as item of a list with x-kubernetes-list-type=set`],
+  ["a set of objects marked granular", spec({ type: "array", items: { type: "object", "x-kubernetes-map-type": "granular", "x-kubernetes-list-type": "x", properties: { a: { type: "string" } } }, "x-kubernetes-list-type": "set" }),
+    // sic: the server prints the items' list type, here the one they must not have.
+    `${P}.items.x-kubernetes-map-type: Invalid value: "x": must be atomic as item of a list with x-kubernetes-list-type=set`,
+    `${P}.items.type: Invalid value: "object": must be array if x-kubernetes-list-type is specified`,
+    `${P}.items.x-kubernetes-list-type: Unsupported value: "x": supported values: "atomic", "set", "map"`],
+  ["map keys on a set", spec({ type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set", "x-kubernetes-list-map-keys": ["a"] }), `${P}.x-kubernetes-list-type: Invalid value: "set": must be map if x-kubernetes-list-map-keys is non-empty`],
+  ["nullable items of a map list", spec({ type: "array", items: { type: "object", nullable: true, properties: { a: { type: "string" } }, required: ["a"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a"] }),
+    `${P}.items.nullable: Forbidden: cannot be nullable when x-kubernetes-list-type is map`],
+  ["a map list without items", spec({ type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a"] }), `${P}.items: Required value: must be specified`, `${P}.items: Required value: must have a schema if x-kubernetes-list-type is map`],
+  ["a map list of strings", spec({ type: "array", items: { type: "string" }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a"] }), `${P}.items.type: Invalid value: "string": must be object if parent array's x-kubernetes-list-type is map`],
+  ["a map key given twice, and again", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } }, required: ["a"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a", "a", "a"] }),
+    `${P}.x-kubernetes-list-map-keys: Invalid value: []string{"a", "a", "a"}: must not contain duplicate entries`, `${P}.x-kubernetes-list-map-keys: Invalid value: []string{"a", "a", "a"}: must not contain duplicate entries`],
+  ["a nullable map key of array type, not a property either", spec({ type: "array", items: { type: "object", properties: { a: { type: "array", items: { type: "string" }, nullable: true } }, required: ["a"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a", "b"] }),
+    `${P}.items.properties[a].type: Invalid value: "object": must be a scalar type if parent array's x-kubernetes-list-type is map`,
+    `${P}.x-kubernetes-list-map-keys: Invalid value: []string{"a", "b"}: entries must all be names of item properties`,
+    `${P}.items.properties[a].nullable: Forbidden: this property is in x-kubernetes-list-map-keys, so it cannot be nullable`],
+  // Inside a junctor, each structural keyword alone; the keyword rules hold there as well.
+  ["a title inside anyOf", spec({ type: "string", anyOf: [{ title: "t" }] }), `${P}.anyOf[0].title: Forbidden: must be empty to be structural`],
+  ["additionalProperties inside allOf", spec({ type: "object", additionalProperties: { type: "string" }, allOf: [{ additionalProperties: { type: "string" } }] }), `${P}.allOf[0].additionalProperties: Forbidden: must be undefined to be structural`],
+  ["preserve-unknown-fields inside oneOf", spec({ type: "object", "x-kubernetes-preserve-unknown-fields": true, oneOf: [{ "x-kubernetes-preserve-unknown-fields": true }] }), `${P}.oneOf[0].x-kubernetes-preserve-unknown-fields: Forbidden: must be false to be structural`],
+  ["preserve-unknown-fields: false inside anyOf", spec({ type: "object", anyOf: [{ "x-kubernetes-preserve-unknown-fields": false }] }), `${P}.anyOf[0].x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`],
+  ["an embedded resource inside anyOf", spec({ type: "object", "x-kubernetes-preserve-unknown-fields": true, anyOf: [{ "x-kubernetes-embedded-resource": true }] }), `${P}.anyOf[0].x-kubernetes-embedded-resource: Forbidden: must be false to be structural`],
+  ["int-or-string inside not", spec({ "x-kubernetes-int-or-string": true, not: { "x-kubernetes-int-or-string": true } }), `${P}.not.x-kubernetes-int-or-string: Forbidden: must be false to be structural`],
+  ["map keys inside allOf", spec({ type: "array", items: { type: "string" }, allOf: [{ "x-kubernetes-list-map-keys": ["a"] }] }),
+    `${P}.allOf[0].x-kubernetes-list-type: Required value: must be map if x-kubernetes-list-map-keys is non-empty`, `${P}.allOf[0].x-kubernetes-list-map-keys: Forbidden: must be empty to be structural`],
+  ["a map type inside anyOf", spec({ type: "object", anyOf: [{ "x-kubernetes-map-type": "atomic" }] }),
+    `${P}.anyOf[0].type: Required value: must be object if x-kubernetes-map-type is specified`, `${P}.anyOf[0].x-kubernetes-map-type: Forbidden: must be undefined to be structural`],
+  ["CEL rules inside oneOf", spec({ type: "string", oneOf: [{ "x-kubernetes-validations": [{ rule: "self.size() > 0" }] }] }), `${P}.oneOf[0].x-kubernetes-validations: Forbidden: must be empty to be structural`],
+  ["uniqueItems inside anyOf", spec({ type: "array", items: { type: "string" }, anyOf: [{ uniqueItems: true }] }), `${P}.anyOf[0].uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic`],
+  ["a branch that is not a schema", spec({ type: "string", anyOf: ["x"] }), `${P}.anyOf[0]: Invalid value: must be a schema`],
+  ["a junctor inside a junctor", spec({ type: "string", anyOf: [{ allOf: [{ description: "d" }], oneOf: [{ nullable: true }], anyOf: [{ title: "t" }] }] }),
+    `${P}.anyOf[0].allOf[0].description: Forbidden: must be empty to be structural`, `${P}.anyOf[0].anyOf[0].title: Forbidden: must be empty to be structural`, `${P}.anyOf[0].oneOf[0].nullable: Forbidden: must be false to be structural`],
+  ["not inside anyOf", spec({ type: "string", anyOf: [{ not: { title: "t" } }] }), `${P}.anyOf[0].not.title: Forbidden: must be empty to be structural`],
+  ["a type on items inside anyOf", spec({ type: "array", items: { type: "string" }, anyOf: [{ items: { type: "string" } }] }), `${P}.anyOf[0].items.type: Forbidden: must be empty to be structural`],
+  ["a type on a property inside anyOf", spec({ type: "object", properties: { a: { type: "string" } }, anyOf: [{ properties: { a: { type: "string" } } }] }), `${P}.anyOf[0].properties[a].type: Forbidden: must be empty to be structural`],
+  ["metadata in a nested context below the root", spec({ type: "object", properties: { metadata: { type: "object" } }, anyOf: [{ properties: { metadata: { required: ["x"] } } }] }), `${P}.anyOf[0].properties[metadata]: Forbidden: must not be specified in a nested context`],
+  // Completeness (complete.go): what a value validation names must be in the structural part, at any depth.
+  ["items named only in a value validation", spec({ type: "object", "x-kubernetes-preserve-unknown-fields": true, anyOf: [{ items: { pattern: "a" } }] }), `${P}.items: Required value: because it is defined in ${P}.anyOf[0].items`],
+  ["a property under preserve-unknown-fields named only in a value validation", spec({ type: "object", "x-kubernetes-preserve-unknown-fields": true, anyOf: [{ properties: { b: { pattern: "x" } } }] }),
+    `${P}.properties[b]: Required value: because it is defined in ${P}.anyOf[0].properties[b]`],
+  ["a nested property named only in a value validation", spec({ type: "object", properties: { a: { type: "object", properties: { b: { type: "string" } } } }, anyOf: [{ properties: { a: { properties: { c: { pattern: "x" } } } } }] }),
+    `${P}.properties[a].properties[c]: Required value: because it is defined in ${P}.anyOf[0].properties[a].properties[c]`],
+  ["an item property named only in a value validation", spec({ type: "array", items: { type: "object", properties: { a: { type: "string" } } }, allOf: [{ items: { properties: { b: { pattern: "x" } } } }] }),
+    `${P}.items.properties[b]: Required value: because it is defined in ${P}.allOf[0].items.properties[b]`],
+  ["a property named only in a junctor inside a junctor", spec({ type: "object", properties: { a: { type: "string" } }, anyOf: [{ oneOf: [{ properties: { z: { pattern: "x" } } }] }] }),
+    `${P}.properties[z]: Required value: because it is defined in ${P}.anyOf[0].oneOf[0].properties[z]`],
+  ["a pattern with a backreference", spec({ type: "string", pattern: "(a)\\1" }), `${P}.pattern: Invalid value: "(a)\\\\1": must be a valid regular expression, but isn't`],
+  ["a pattern with a lookbehind", spec({ type: "string", pattern: "(?<!a)b" }), `${P}.pattern: Invalid value: "(?<!a)b": must be a valid regular expression, but isn't`],
+  ["a pattern that does not parse", spec({ type: "string", pattern: "[a" }), `${P}.pattern: Invalid value: "[a": must be a valid regular expression, but isn't`],
 ];
 
 describe("the API server's CRD rules", () => {
@@ -111,7 +200,7 @@ describe("the API server's CRD rules", () => {
 
   it("refuse a status root with fields the status subresource cannot carry", () => {
     expect(crdProblems(crd({ type: "object", anyOf: [{ required: ["spec"] }] }, { subresources: { status: {} } }))).toEqual([
-      `${ROOT}: Invalid value: anyOf: only description, type, format, title, maximum, exclusiveMaximum, minimum, exclusiveMinimum, maxLength, minLength, pattern, maxItems, minItems, uniqueItems, multipleOf, required, items, properties, externalDocs, example, x-kubernetes-preserve-unknown-fields, x-kubernetes-validations fields are allowed at the root of the schema if the status subresource is enabled`,
+      `${ROOT}: Invalid value: anyOf: only [Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example XPreserveUnknownFields XValidations] fields are allowed at the root of the schema if the status subresource is enabled`,
     ]);
   });
 
@@ -129,11 +218,189 @@ describe("the API server's CRD rules", () => {
       `spec.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"`,
       `spec.names.listKind: Invalid value: "Widget": kind and listKind may not be the same`,
       "spec.versions: Invalid value: ...: must have exactly one version marked as storage version",
-      `spec.versions[1].name: Invalid value: "V2": a DNS-1035 label must consist of lower case alphanumeric characters or '-'`,
+      `spec.versions[1].name: Invalid value: "V2": ${DNS1035}`,
       // Alike in every version: reported where the server's internal form keeps them.
       `spec.subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`,
       "spec.additionalPrinterColumns[0].type: Invalid value: \"time\": must be one of boolean,date,integer,number,string",
     ]);
+  });
+
+  it("accept what only looks like a breach: zero values, additionalProperties: true, $schema as data, a free root", () => {
+    const ok = [
+      crd({ type: "object", nullable: false, description: "", "x-kubernetes-validations": [{ rule: "true" }], externalDocs: { url: "u" } }, { subresources: { status: {} } }),
+      crd(spec({ type: "object", properties: { a: { type: "string" } }, additionalProperties: true })),
+      crd(spec({ type: "object", properties: {}, additionalProperties: { type: "string" } })),
+      crd(spec({ type: "object", "x-kubernetes-preserve-unknown-fields": true, default: { $schema: "x" }, example: { $schema: "x" }, enum: [{ $schema: "x" }] })),
+      crd({ "x-kubernetes-preserve-unknown-fields": true }),
+      crd({ "x-kubernetes-int-or-string": true }),
+      crd(obj({ metadata: { type: "object", nullable: false, properties: { name: { type: "string", maxLength: 10 }, generateName: { type: "string" } } } })),
+      crd(spec({ type: "string", anyOf: [{ title: "", description: "", "x-kubernetes-list-map-keys": [], "x-kubernetes-validations": [] }] })),
+      crd(spec({ type: "string", nullable: true, default: null })),
+      crd(spec({ type: "array", items: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "atomic" }, "x-kubernetes-list-type": "set" })),
+      crd(spec({ type: "array", items: { type: "array", items: { type: "string" } }, "x-kubernetes-list-type": "set" })),
+      crd(spec({ type: "array", items: { type: "object", "x-kubernetes-map-type": "atomic", properties: { a: { type: "string" } } }, "x-kubernetes-list-type": "set" })),
+      crd(spec({ type: "array", items: { type: "object", properties: { a: { type: "string", default: "x" } } }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["a"] })),
+      crd(spec({ type: "object", properties: { a: { type: "string" } }, "x-kubernetes-map-type": "granular" })),
+      crd(spec({ type: "string", pattern: "^\\p{L}+$" })),
+    ];
+    for (const c of ok) expect(crdProblems(c), JSON.stringify(c.spec.versions[0].schema)).toEqual([]);
+  });
+
+  it("refuse a status root's type, and stop at the first field it cannot carry", () => {
+    expect(crdProblems(crd({ type: "string" }, { subresources: { status: {} } }))).toEqual([
+      `${ROOT}.type: Invalid value: "string": only "object" is allowed as the type at the root of the schema if the status subresource is enabled`,
+      `${ROOT}.type: Invalid value: "string": must be object at the root`,
+    ]);
+    const allowed = "only [Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example XPreserveUnknownFields XValidations] fields are allowed at the root of the schema if the status subresource is enabled";
+    // nullable comes before anyOf in JSONSchemaProps: the server names it and stops.
+    expect(crdProblems(crd({ type: "object", nullable: true, anyOf: [{ required: ["spec"] }] }, { subresources: { status: {} } }))).toEqual([
+      `${ROOT}: Invalid value: nullable: ${allowed}`,
+      `${ROOT}.nullable: Forbidden: nullable cannot be true at the root`,
+    ]);
+  });
+});
+
+/** The CRD around the schema: names, group, scope, versions, subresources and columns (validation.go). */
+describe("the API server's rules for the CRD itself", () => {
+  const valid = (): Obj => crd(spec({ type: "object", "x-kubernetes-preserve-unknown-fields": true }));
+  const problems = (edit: (c: Obj) => void): string[] => {
+    const c = valid();
+    edit(c);
+    return crdProblems(c);
+  };
+
+  it("want a spec", () => {
+    for (const c of [null, "crd", {}, { spec: "x" }, { spec: [] }]) expect(crdProblems(c), JSON.stringify(c)).toEqual(["spec: Required value"]);
+  });
+
+  it("default singular and listKind from kind, as the server does before it validates (defaults.go)", () => {
+    expect(problems((c) => (c.spec.names = { kind: "Widget", plural: "widgets" }))).toEqual([]);
+    expect(problems((c) => (c.spec.names = { kind: "Widget", plural: "widgets", singular: "gizmo", listKind: "GizmoList" }))).toEqual([]);
+    expect(problems((c) => (c.spec.names = { plural: "widgets" }))).toEqual(["spec.names.singular: Required value", "spec.names.kind: Required value", "spec.names.listKind: Required value"]);
+    expect(problems((c) => (c.spec.names = "widgets"))).toEqual([
+      `metadata.name: Invalid value: "widgets.example.com": must be spec.names.plural+"."+spec.group`,
+      "spec.names.plural: Required value", "spec.names.singular: Required value", "spec.names.kind: Required value", "spec.names.listKind: Required value",
+    ]);
+  });
+
+  it("check the names as DNS labels, kinds lowercased", () => {
+    expect(problems((c) => (c.spec.names.singular = "Widget"))).toEqual([`spec.names.singular: Invalid value: "Widget": ${DNS1035}`]);
+    expect(problems((c) => Object.assign(c.spec.names, { kind: "Wid_get", listKind: "Wid_getList" }))).toEqual([
+      `spec.names.kind: Invalid value: "Wid_get": may have mixed case, but should otherwise match: ${DNS1035}`,
+      `spec.names.listKind: Invalid value: "Wid_getList": may have mixed case, but should otherwise match: ${DNS1035}`,
+    ]);
+    const long = "w".repeat(64);
+    expect(problems((c) => {
+      c.spec.names.plural = long;
+      c.metadata.name = `${long}.example.com`;
+    })).toEqual([`spec.names.plural: Invalid value: "${long}": must be no more than 63 characters`]);
+    expect(problems((c) => (c.spec.names.listKind = 5))).toEqual(["spec.names.listKind: Required value"]);
+  });
+
+  it("want metadata.name to be a DNS subdomain and plural.group", () => {
+    expect(problems((c) => delete c.metadata)).toEqual(["metadata.name: Required value: name or generateName is required"]);
+    expect(problems((c) => (c.metadata.name = "Widgets.example.com"))).toEqual([
+      `metadata.name: Invalid value: "Widgets.example.com": ${DNS1123}`,
+      `metadata.name: Invalid value: "Widgets.example.com": must be spec.names.plural+"."+spec.group`,
+    ]);
+  });
+
+  it("want the group to be a subdomain with a dot, no longer than 253", () => {
+    const at = (group: unknown) => problems((c) => {
+      c.spec.group = group;
+      c.metadata.name = `widgets.${String(group)}`;
+    });
+    expect(at(undefined)).toEqual([`metadata.name: Invalid value: "widgets.undefined": must be spec.names.plural+"."+spec.group`, "spec.group: Required value"]);
+    expect(at("Example.com")).toEqual([`metadata.name: Invalid value: "widgets.Example.com": ${DNS1123}`, `spec.group: Invalid value: "Example.com": ${DNS1123}`]);
+    expect(at("example")).toEqual([`spec.group: Invalid value: "example": should be a domain with at least one dot`]);
+    const long = `${"g".repeat(251)}.io`;
+    expect(at(long).filter((p) => p.startsWith("spec."))).toEqual([`spec.group: Invalid value: "${long}": must be no more than 253 characters`]);
+    expect(at(`${"g".repeat(250)}.io`).filter((p) => p.startsWith("spec."))).toEqual([]);
+  });
+
+  it("want a scope, and Cluster or Namespaced", () => {
+    expect(problems((c) => delete c.spec.scope)).toEqual(["spec.scope: Required value"]);
+    expect(problems((c) => (c.spec.scope = ""))).toEqual(["spec.scope: Required value"]);
+    expect(problems((c) => (c.spec.scope = "Cluster"))).toEqual([]);
+  });
+
+  it("refuse preserveUnknownFields: true (validatePreserveUnknownFields)", () => {
+    expect(problems((c) => (c.spec.preserveUnknownFields = true))).toEqual(["spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-preserve-unknown-fields to true in spec.versions[*].schema instead"]);
+    expect(problems((c) => (c.spec.preserveUnknownFields = false))).toEqual([]);
+  });
+
+  it("want versions: one storage version, unique names, each an object with a DNS label", () => {
+    expect(problems((c) => (c.spec.versions = []))).toEqual(["spec.versions: Invalid value: []: must have exactly one version marked as storage version"]);
+    expect(problems((c) => delete c.spec.versions)).toEqual(["spec.versions: Invalid value: []: must have exactly one version marked as storage version"]);
+    expect(problems((c) => (c.spec.versions[0].storage = false))).toEqual(["spec.versions: Invalid value: ...: must have exactly one version marked as storage version"]);
+    expect(problems((c) => c.spec.versions.push({ ...c.spec.versions[0], storage: false }))).toEqual(["spec.versions: Invalid value: ...: must contain unique version names"]);
+    expect(problems((c) => c.spec.versions.push({ ...c.spec.versions[0], name: "v2", storage: false }))).toEqual([]);
+    expect(problems((c) => c.spec.versions.push("v2"))).toEqual(["spec.versions: Invalid value: each version must be an object"]);
+  });
+
+  it("want a schema in every version", () => {
+    expect(problems((c) => {
+      c.spec.versions[0].schema = {};
+      c.spec.versions.push({ name: "v2", served: true, storage: false });
+    })).toEqual([
+      "spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required",
+      "spec.versions[1].schema.openAPIV3Schema: Required value: schemas are required",
+    ]);
+  });
+
+  it("report a part alike in every version at the top level, and a part that differs per version", () => {
+    const twoVersions = (v1: Obj, v2: Obj) => problems((c) => {
+      Object.assign(c.spec.versions[0], v1);
+      c.spec.versions.push({ name: "v2", served: true, storage: false, schema: c.spec.versions[0].schema, ...v2 });
+    });
+    const scale = { scale: { specReplicasPath: ".status.replicas", statusReplicasPath: ".status.replicas" } };
+    expect(twoVersions({ subresources: scale }, { subresources: scale })).toEqual([`spec.subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`]);
+    expect(twoVersions({ subresources: scale }, {})).toEqual([`spec.versions[0].subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`]);
+    expect(twoVersions({}, { subresources: scale })).toEqual([`spec.versions[1].subresources.scale.specReplicasPath: Invalid value: ".status.replicas": should be a json path under .spec`]);
+    const column = { additionalPrinterColumns: [{ name: "A", type: "time", jsonPath: ".a" }] };
+    expect(twoVersions({}, column)).toEqual([`spec.versions[1].additionalPrinterColumns[0].type: Invalid value: "time": must be one of boolean,date,integer,number,string`]);
+    const badRoot = { schema: { openAPIV3Schema: { type: "string" } } };
+    expect(twoVersions({}, badRoot)).toEqual([`spec.versions[1].schema.openAPIV3Schema.type: Invalid value: "string": must be object at the root`]);
+    // The schema is alike, the status subresource in one version only: the root rules of status hold (hasAnyStatusEnabled).
+    const statusRoot = { schema: { openAPIV3Schema: { type: "object", anyOf: [{ required: ["spec"] }] } } };
+    expect(twoVersions(statusRoot, { ...statusRoot, subresources: { status: {} } })).toHaveLength(1);
+    expect(twoVersions(statusRoot, { ...statusRoot, subresources: { status: {} } })[0]).toMatch(/^spec\.validation\.openAPIV3Schema: Invalid value: anyOf: only \[/);
+    // Per version, only the version with the subresource.
+    expect(twoVersions({ ...statusRoot, subresources: { status: {} } }, { schema: { openAPIV3Schema: { type: "object", anyOf: [{ required: ["kind"] }] } } })).toEqual([
+      expect.stringMatching(/^spec\.versions\[0\]\.schema\.openAPIV3Schema: Invalid value: anyOf: only \[/),
+    ]);
+  });
+
+  it("check the status and scale subresources", () => {
+    const sub = (subresources: unknown) => problems((c) => (c.spec.versions[0].subresources = subresources));
+    expect(sub({ status: {}, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas" } })).toEqual([]);
+    expect(sub({ status: "on" })).toEqual(["spec.subresources.status: Invalid value: must be an object"]);
+    expect(sub({ scale: {} })).toEqual(["spec.subresources.scale.specReplicasPath: Required value", "spec.subresources.scale.statusReplicasPath: Required value"]);
+    expect(sub({ scale: { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas" } })).toEqual([
+      `spec.subresources.scale.specReplicasPath: Invalid value: "spec.replicas": must be a simple json path starting with .`,
+      `spec.subresources.scale.statusReplicasPath: Invalid value: "status.replicas": must be a simple json path starting with .`,
+    ]);
+    expect(sub({ scale: { specReplicasPath: ".spec", statusReplicasPath: ".spec.replicas" } })).toEqual([
+      `spec.subresources.scale.specReplicasPath: Invalid value: ".spec": should be a json path under .spec`,
+      `spec.subresources.scale.statusReplicasPath: Invalid value: ".spec.replicas": should be a json path under .status`,
+    ]);
+    expect(sub("status")).toEqual([]);
+  });
+
+  it("check printer columns: an object with name, type, format and JSONPath", () => {
+    const cols = (list: unknown) => problems((c) => (c.spec.versions[0].additionalPrinterColumns = list));
+    expect(cols([{ name: "Age", type: "date", format: "date-time", jsonPath: ".metadata.creationTimestamp" }])).toEqual([]);
+    expect(cols(["Age"])).toEqual(["spec.additionalPrinterColumns[0]: Invalid value: must be an object"]);
+    expect(cols([{}])).toEqual([
+      "spec.additionalPrinterColumns[0].name: Required value",
+      "spec.additionalPrinterColumns[0].type: Required value: must be one of boolean,date,integer,number,string",
+      "spec.additionalPrinterColumns[0].JSONPath: Required value",
+    ]);
+    expect(cols([{ name: "A", type: "string", format: "uuid", jsonPath: ".a" }])).toEqual([
+      `spec.additionalPrinterColumns[0].format: Invalid value: "uuid": must be one of byte,date,date-time,double,float,int32,int64,password`,
+    ]);
+    expect(cols([{ name: "A", type: "string", jsonPath: ".a" }, { name: "B", type: "number", jsonPath: "" }])).toEqual(["spec.additionalPrinterColumns[1].JSONPath: Required value"]);
+    expect(cols("Age")).toEqual([]);
   });
 
   it("refuse the host overlay's CRDs as committed before this check, as a real kube-apiserver 1.24 did", () => {
@@ -242,6 +509,6 @@ describe("values as the API server reads them under a CRD schema", () => {
       "spec.tags: duplicate entry \"a\"",
       "top: unknown field, pruned by the API server",
     ]);
-    expect(valueProblems({ spec: { n: null } }, s)).toEqual(["spec.n: null, but the schema is not nullable"]);
+    expect(valueProblems({ spec: { n: null } }, s)).toEqual(["spec.n: null, dropped by the API server (not nullable, no default)"]);
   });
 });

@@ -166,6 +166,12 @@ describe("the emitter's other texts", () => {
     expect(editedYaml(doc, ["monitoring", "endpoint"], long)).toBe(source.replace("http://old:9090", long));
     expect(doc.toString({ lineWidth: 0 })).toBe(source);
     expect(editedYaml(parseDocument("a: 1\n"), ["monitoring", "endpoint"], "http://x")).toBe("a: 1\nmonitoring:\n  endpoint: http://x\n");
+    // A key with nothing under it yet (a null scalar) becomes the mapping the value goes in, where it stood.
+    for (const empty of ["monitoring:", "monitoring: null", "monitoring: ~"]) {
+      expect(editedYaml(parseDocument(`a: 1\n${empty}\nb: 2\n`), ["monitoring", "endpoint"], "http://x"), empty).toBe("a: 1\nmonitoring:\n  endpoint: http://x\nb: 2\n");
+    }
+    expect(editedYaml(parseDocument("x:\n"), ["x", "y", "z"], "v")).toBe("x:\n  y:\n    z: v\n");
+    expect(editedYaml(parseDocument("x: 0\n"), ["x"], "v")).toBe("x: v\n");
   });
 
   it("writes JSON with two-space indentation, keys in the order given, and a final newline", () => {

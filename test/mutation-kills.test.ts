@@ -89,10 +89,14 @@ describe("credential findings", () => {
 const at = (value: unknown, schema: CrdSchema, options = {}) => valueProblems(value, schema, "spec", options);
 
 describe("CRD value problems", () => {
-  it("null: refused unless nullable, with the path or <root>", () => {
+  it("null: dropped, defaulted or refused unless nullable, with the path or <root>", () => {
     expect(valueProblems(null, { type: "string" })).toEqual(["<root>: null, but the schema is not nullable"]);
-    expect(at(null, { type: "string" })).toEqual(["spec: null, but the schema is not nullable"]);
+    // A field's null is dropped on decoding (PruneNonNullableNullsWithoutDefaults), or defaulted; a list item's is refused.
+    expect(at(null, { type: "string" })).toEqual(["spec: null, dropped by the API server (not nullable, no default)"]);
+    expect(at(null, { type: "string", default: "a" })).toEqual([]);
     expect(at(null, { type: "string", nullable: true })).toEqual([]);
+    expect(at([null], { type: "array", items: { type: "string", default: "a" } })).toEqual(["spec[0]: null, but the schema is not nullable"]);
+    expect(at([null], { type: "array", items: { type: "string", nullable: true } })).toEqual([]);
   });
 
   it("types, and int-or-string", () => {

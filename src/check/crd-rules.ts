@@ -35,16 +35,22 @@ export function crdProblems(crd: unknown): string[] {
   const group = str(spec.group);
   const name = isObject(crd.metadata) ? str(crd.metadata.name) : "";
 
-  if (name !== `${str(names.plural)}.${group}`) out.push(`metadata.name: Invalid value: ${q(name)}: must be spec.names.plural+"."+spec.group`);
+  // ValidateObjectMeta with the CRD's name function: a DNS subdomain, and plural.group.
+  if (name === "") out.push("metadata.name: Required value: name or generateName is required");
+  else for (const why of [...dns1123Subdomain(name), ...(name === `${str(names.plural)}.${group}` ? [] : ['must be spec.names.plural+"."+spec.group'])]) out.push(`metadata.name: Invalid value: ${q(name)}: ${why}`);
   if (group === "") out.push("spec.group: Required value");
-  else if (!DNS1123_SUBDOMAIN.test(group) || group.length > 253) out.push(`spec.group: Invalid value: ${q(group)}: must be a lowercase RFC 1123 subdomain`);
+  else if (dns1123Subdomain(group).length > 0) out.push(`spec.group: Invalid value: ${q(group)}: ${dns1123Subdomain(group).join(",")}`);
   else if (!group.includes(".")) out.push(`spec.group: Invalid value: ${q(group)}: should be a domain with at least one dot`);
-  if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") out.push(`spec.scope: Unsupported value: ${q(spec.scope)}: supported values: "Cluster", "Namespaced"`);
-  if (spec.preserveUnknownFields === true) out.push("spec.preserveUnknownFields: Invalid value: true: must be false to be structural");
+  if (spec.scope === undefined || spec.scope === "") out.push("spec.scope: Required value");
+  else if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") out.push(`spec.scope: Unsupported value: ${q(spec.scope)}: supported values: "Cluster", "Namespaced"`);
+  if (spec.preserveUnknownFields === true) out.push("spec.preserveUnknownFields: Invalid value: true: cannot set to true, set x-preserve-unknown-fields to true in spec.versions[*].schema instead");
   for (const key of ["plural", "singular", "kind", "listKind"]) if (str(names[key]) === "") out.push(`spec.names.${key}: Required value`);
-  for (const key of ["plural", "singular"]) {
+  // ValidateCustomResourceDefinitionNames: kinds are checked lowercased, with a prefix.
+  for (const key of ["plural", "singular", "kind", "listKind"]) {
     const v = str(names[key]);
-    if (v !== "" && !DNS1035_LABEL.test(v)) out.push(`spec.names.${key}: Invalid value: ${q(v)}: a DNS-1035 label must consist of lower case alphanumeric characters or '-'`);
+    const mixed = key === "kind" || key === "listKind";
+    const errs = dns1035Label(mixed ? v.toLowerCase() : v);
+    if (v !== "" && errs.length > 0) out.push(`spec.names.${key}: Invalid value: ${q(v)}: ${mixed ? "may have mixed case, but should otherwise match: " : ""}${errs.join(",")}`);
   }
   if (str(names.kind) !== "" && names.kind === names.listKind) out.push(`spec.names.listKind: Invalid value: ${q(names.listKind)}: kind and listKind may not be the same`);
 
@@ -56,7 +62,8 @@ export function crdProblems(crd: unknown): string[] {
   const list = versions.filter(isObject);
   if (list.length !== versions.length) out.push("spec.versions: Invalid value: each version must be an object");
   list.forEach((v, i) => {
-    if (!DNS1035_LABEL.test(str(v.name))) out.push(`spec.versions[${i}].name: Invalid value: ${q(v.name)}: a DNS-1035 label must consist of lower case alphanumeric characters or '-'`);
+    const errs = dns1035Label(str(v.name));
+    if (errs.length > 0) out.push(`spec.versions[${i}].name: Invalid value: ${q(v.name)}: ${errs.join(",")}`);
   });
   // The server converts v1 into its internal form first: a part that every version has alike
   // moves to the top level (spec.validation, spec.subresources, spec.additionalPrinterColumns;
@@ -71,10 +78,10 @@ export function crdProblems(crd: unknown): string[] {
   perVersion("additionalPrinterColumns", (v) => v.additionalPrinterColumns, "spec.additionalPrinterColumns", (cols, at) => {
     for (const [j, col] of (Array.isArray(cols) ? cols : []).entries()) out.push(...columnProblems(col, `${at}[${j}]`));
   });
-  perVersion("schema", (v) => (isObject(v.schema) ? v.schema.openAPIV3Schema : undefined), "spec.validation", (schema, at, v) => {
-    if (!isObject(schema)) out.push(`${at.replace("spec.validation", "spec.versions[0].schema")}.openAPIV3Schema: Required value: schemas are required`);
-    else out.push(...schemaProblems(schema, `${at}.openAPIV3Schema`, statusOf(v)));
-  });
+  const schemaOf = (v: Record<string, unknown>): unknown => (isObject(v.schema) ? v.schema.openAPIV3Schema : undefined);
+  list.forEach((v, i) => isObject(schemaOf(v)) || out.push(`spec.versions[${i}].schema.openAPIV3Schema: Required value: schemas are required`));
+  // A schema kept at the top level has the root rules of status if any version has the subresource (hasAnyStatusEnabled).
+  perVersion("schema", schemaOf, "spec.validation", (schema, at, v) => isObject(schema) && out.push(...schemaProblems(schema, `${at}.openAPIV3Schema`, at === "spec.validation" ? list.some(statusOf) : statusOf(v))));
   return out;
 }
 
@@ -82,9 +89,11 @@ export function crdProblems(crd: unknown): string[] {
 export function schemaProblems(schema: CrdSchema, at: string, status = false): string[] {
   const out: string[] = [];
   if (status) {
-    const extra = Object.keys(schema).filter((k) => !ROOT_WITH_STATUS.has(k));
-    if (schema.type !== undefined && schema.type !== "object") out.push(`${at}.type: Invalid value: ${q(schema.type)}: only "object" is allowed as the type at the root of the schema if the status subresource is enabled`);
-    if (extra.length > 0) out.push(`${at}: Invalid value: ${extra.join(", ")}: only ${[...ROOT_WITH_STATUS].join(", ")} fields are allowed at the root of the schema if the status subresource is enabled`);
+    // The server walks JSONSchemaProps' fields in order, skips zero values (false, ""), and stops at the first it refuses.
+    const first = STRUCT_ORDER.find((k) => schema[k] !== undefined && schema[k] !== false && schema[k] !== "" && (k === "type" ? schema.type !== "object" : !ROOT_WITH_STATUS.has(k)));
+    if (first === "type") out.push(`${at}.type: Invalid value: ${q(schema.type)}: only "object" is allowed as the type at the root of the schema if the status subresource is enabled`);
+    // It prints the whole schema as a Go struct where we name the field it stopped at.
+    else if (first !== undefined) out.push(`${at}: Invalid value: ${first}: only [${[...ROOT_WITH_STATUS].map(goField).join(" ")}] fields are allowed at the root of the schema if the status subresource is enabled`);
   }
   if (schema.nullable === true) out.push(`${at}.nullable: Forbidden: nullable cannot be true at the root`);
   const free = schema["x-kubernetes-int-or-string"] === true || schema["x-kubernetes-preserve-unknown-fields"] === true;
@@ -123,11 +132,10 @@ function node(s: CrdSchema, at: string, ctx: Context, out: string[]): void {
   if (embedded && !preserve && !isObject(s.properties)) out.push(`${at}.properties: Required value: must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields`);
   if (intOrString && preserve) out.push(`${at}.x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if x-kubernetes-int-or-string is true`);
   if (intOrString && embedded) out.push(`${at}.x-kubernetes-embedded-resource: Invalid value: true: must be false if x-kubernetes-int-or-string is true`);
-  if (s["x-kubernetes-preserve-unknown-fields"] === false) out.push(`${at}.x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`);
 
   const properties = isObject(s.properties) ? (s.properties as Record<string, CrdSchema>) : {};
   if (ctx.level === "root" || embedded) {
-    for (const key of ["apiVersion", "kind"]) {
+    for (const key of ["kind", "apiVersion"]) {
       const p = properties[key];
       if (p !== undefined && p.type !== "string") out.push(`${at}.properties[${key}].type: Invalid value: ${q(p.type)}: must be string`);
     }
@@ -147,10 +155,10 @@ function node(s: CrdSchema, at: string, ctx: Context, out: string[]): void {
     list.forEach((b, i) => {
       if (junctor === "anyOf" && intOrStringAnyOf) return;
       const skipAnyOf = junctor === "allOf" && i === 0 && intOrStringAllOf;
-      nested(b as CrdSchema, `${at}.${junctor}[${i}]`, ctx.level, skipAnyOf, out);
+      nested(b as CrdSchema, `${at}.${junctor}[${i}]`, ctx, skipAnyOf, out);
     });
   }
-  if (isObject(s.not)) nested(s.not, `${at}.not`, ctx.level, false, out);
+  if (isObject(s.not)) nested(s.not, `${at}.not`, ctx, false, out);
 
   if (s.default !== undefined) defaultProblems(s, at, ctx, out);
   listProblems(s, at, out);
@@ -180,10 +188,12 @@ function keywordProblems(s: CrdSchema, at: string, ctx: Context, out: string[]):
   }
   if (s.uniqueItems === true) out.push(`${at}.uniqueItems: Forbidden: uniqueItems cannot be set to true since the runtime complexity becomes quadratic`);
   if (Array.isArray(s.items)) out.push(`${at}.items: Forbidden: items must be a schema object and not an array`);
-  if (s.additionalProperties !== undefined && isObject(s.properties) && Object.keys(s.properties).length > 0) {
+  // `additionalProperties: true` is no schema and allows everything: the server lets it stand beside properties.
+  if ((s.additionalProperties === false || isObject(s.additionalProperties)) && isObject(s.properties) && Object.keys(s.properties).length > 0) {
     out.push(`${at}.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`);
   }
   patternProblems(s, at, out);
+  if (s["x-kubernetes-preserve-unknown-fields"] === false) out.push(`${at}.x-kubernetes-preserve-unknown-fields: Invalid value: false: must be true or undefined`);
   if (ctx.meta && s["x-kubernetes-embedded-resource"] === true) out.push(`${at}.x-kubernetes-embedded-resource: Forbidden: must not be used inside of resource meta`);
   if (ctx.defaults !== true && s.default !== undefined) out.push(`${at}.default: Forbidden: must not be set ${ctx.defaults}`);
   const mapType = s["x-kubernetes-map-type"];
@@ -215,23 +225,32 @@ function listProblems(s: CrdSchema, at: string, out: string[]): void {
   if (items === undefined) return void out.push(`${at}.items: Required value: must have a schema if x-kubernetes-list-type is map`);
   if (items.type !== "object") return void out.push(`${at}.items.type: Invalid value: ${q(items.type)}: must be object if parent array's x-kubernetes-list-type is map`);
   const props = isObject(items.properties) ? (items.properties as Record<string, CrdSchema>) : {};
-  const required = new Set((items.required ?? []) as string[]);
-  if (new Set(keyList).size !== keyList.length) out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${goStrings(keyList)}: must not contain duplicate entries`);
+  // ValidateCustomResourceDefinitionOpenAPISchema, key by key, then validateMapListKeysMapSet.
+  const seen = new Set<string>();
   for (const k of keyList) {
     const p = props[k];
-    if (p === undefined) {
-      out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${goStrings(keyList)}: entries must all be names of item properties`);
-      continue;
-    }
-    if (p.type === "array" || p.type === "object") out.push(`${at}.items.properties[${k}].type: Invalid value: "object": must be a scalar type if parent array's x-kubernetes-list-type is map`);
+    if (p === undefined) out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${goStrings(keyList)}: entries must all be names of item properties`);
+    else if (p.type === "array" || p.type === "object") out.push(`${at}.items.properties[${k}].type: Invalid value: "object": must be a scalar type if parent array's x-kubernetes-list-type is map`); // sic: the server prints the items' type
+    if (seen.has(k)) out.push(`${at}.x-kubernetes-list-map-keys: Invalid value: ${goStrings(keyList)}: must not contain duplicate entries`);
+    seen.add(k);
+  }
+  const required = new Set((items.required ?? []) as string[]);
+  for (const k of keyList) {
+    const p = props[k];
+    if (p === undefined) continue;
     if (!required.has(k) && p.default === undefined) out.push(`${at}.items.properties[${k}].default: Required value: this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property`);
     if (p.nullable === true) out.push(`${at}.items.properties[${k}].nullable: Forbidden: this property is in x-kubernetes-list-map-keys, so it cannot be nullable`);
   }
 }
 
-/** validateNestedValueValidation: inside allOf/anyOf/oneOf/not only value validations. */
-function nested(s: CrdSchema, at: string, level: Level, skipAnyOf: boolean, out: string[]): void {
+/**
+ * validateNestedValueValidation: inside allOf/anyOf/oneOf/not only value validations; and the
+ * keyword rules, which ValidateCustomResourceDefinitionOpenAPISchema applies there as well.
+ */
+function nested(s: CrdSchema, at: string, ctx: Context, skipAnyOf: boolean, out: string[]): void {
   if (!isObject(s)) return void out.push(`${at}: Invalid value: must be a schema`);
+  keywordProblems(s, at, ctx, out);
+  listProblems(s, at, out);
   const rules: [string, (v: unknown) => boolean, string][] = [
     ["type", (v) => v !== undefined && v !== "", "must be empty to be structural"],
     ["additionalProperties", (v) => v !== undefined, "must be undefined to be structural"],
@@ -248,15 +267,16 @@ function nested(s: CrdSchema, at: string, level: Level, skipAnyOf: boolean, out:
     ["x-kubernetes-validations", (v) => Array.isArray(v) && v.length > 0, "must be empty to be structural"],
   ];
   for (const [key, bad, detail] of rules) if (bad(s[key])) out.push(`${at}.${key}: Forbidden: ${detail}`);
-  if (level === "root" && isObject(s.properties) && Object.hasOwn(s.properties, "metadata")) out.push(`${at}.properties[metadata]: Forbidden: must not be specified in a nested context`);
+  // At any depth, not only at the root (validateNestedValueValidation does not look at the level).
+  if (isObject(s.properties) && Object.hasOwn(s.properties, "metadata")) out.push(`${at}.properties[metadata]: Forbidden: must not be specified in a nested context`);
   for (const junctor of ["allOf", "anyOf", "oneOf"] as const) {
     if (junctor === "anyOf" && skipAnyOf) continue;
     const list = s[junctor];
-    if (Array.isArray(list)) list.forEach((b, i) => nested(b as CrdSchema, `${at}.${junctor}[${i}]`, level, false, out));
+    if (Array.isArray(list)) list.forEach((b, i) => nested(b as CrdSchema, `${at}.${junctor}[${i}]`, ctx, false, out));
   }
-  if (isObject(s.not)) nested(s.not, `${at}.not`, level, false, out);
-  if (isObject(s.items)) nested(s.items, `${at}.items`, level, false, out);
-  if (isObject(s.properties)) for (const [k, p] of Object.entries(s.properties)) nested(p as CrdSchema, `${at}.properties[${k}]`, "field", false, out);
+  if (isObject(s.not)) nested(s.not, `${at}.not`, ctx, false, out);
+  if (isObject(s.items)) nested(s.items, `${at}.items`, ctx, false, out);
+  if (isObject(s.properties)) for (const [k, p] of Object.entries(s.properties)) nested(p as CrdSchema, `${at}.properties[${k}]`, ctx, false, out);
 }
 
 /**
@@ -276,8 +296,9 @@ function completeNested(structural: CrdSchema, v: CrdSchema, sAt: string, vAt: s
   if (isObject(v.properties)) {
     for (const [k, p] of Object.entries(v.properties)) {
       const sub = sProps[k];
-      if (sub === undefined && structural["x-kubernetes-preserve-unknown-fields"] !== true && !isObject(structural.additionalProperties)) out.push(`${sAt}.properties[${k}]: Required value: because it is defined in ${vAt}.properties[${k}]`);
-      else if (sub !== undefined && isObject(p)) completeNested(sub, p, `${sAt}.properties[${k}]`, `${vAt}.properties[${k}]`, out);
+      // Even under x-kubernetes-preserve-unknown-fields or additionalProperties (complete.go has no exception).
+      if (sub === undefined) out.push(`${sAt}.properties[${k}]: Required value: because it is defined in ${vAt}.properties[${k}]`);
+      else if (isObject(p)) completeNested(sub, p, `${sAt}.properties[${k}]`, `${vAt}.properties[${k}]`, out);
     }
   }
   if (isObject(v.items)) {
@@ -319,8 +340,9 @@ function defaultProblems(s: CrdSchema, at: string, ctx: Context, out: string[]):
  * exactly those before comparing), nothing else, and may not even describe itself.
  */
 function onlyNameAndGenerateName(metadata: CrdSchema): boolean {
-  const { type: _type, properties, ...rest } = metadata;
-  if (Object.keys(rest).length > 0) return false;
+  // The server clears type and default first (a default is refused on its own), and a zero value (false, "") is no field.
+  const { type: _type, default: _default, properties, ...rest } = metadata;
+  if (Object.values(rest).some((v) => v !== false && v !== "")) return false;
   return properties === undefined || (isObject(properties) && Object.keys(properties).every((k) => k === "name" || k === "generateName"));
 }
 
@@ -358,6 +380,19 @@ const META_FIELDS = new Set(["metadata", "kind", "apiVersion"]);
 const TYPES = new Set(["string", "number", "integer", "boolean", "array", "object"]);
 const COLUMN_TYPES = new Set(["boolean", "date", "integer", "number", "string"]);
 const COLUMN_FORMATS = new Set(["byte", "date", "date-time", "double", "float", "int32", "int64", "password"]);
+/** JSONSchemaProps' fields in the order of the Go struct (apis/apiextensions/types_jsonschema.go), in JSON names. */
+const STRUCT_ORDER = [
+  "id", "$schema", "$ref", "description", "type", "nullable", "format", "title", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+  "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "multipleOf", "enum", "maxProperties", "minProperties", "required", "items",
+  "allOf", "oneOf", "anyOf", "not", "properties", "additionalProperties", "patternProperties", "dependencies", "additionalItems", "definitions",
+  "externalDocs", "example", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string",
+  "x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-map-type", "x-kubernetes-validations",
+];
+/** A JSON name of JSONSchemaProps as the Go field it is (`maxLength` → MaxLength, `x-kubernetes-validations` → XValidations). */
+function goField(json: string): string {
+  const plain = json.replace(/^x-kubernetes-/, "x-").replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return plain[0]!.toUpperCase() + plain.slice(1);
+}
 /** allowedFieldsAtRootSchema, in JSON names. */
 const ROOT_WITH_STATUS = new Set([
   "description", "type", "format", "title", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
@@ -384,8 +419,24 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   dependencies: "dependencies is not supported",
 };
 
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** k8s.io/apimachinery pkg/util/validation IsDNS1123Subdomain and IsDNS1035Label, messages and all. */
+const DNS1123_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?";
+
+function dns1123Subdomain(v: string): string[] {
+  return [
+    ...(v.length > 253 ? ["must be no more than 253 characters"] : []),
+    ...(new RegExp(`^${DNS1123_SUBDOMAIN}$`).test(v) ? [] : [`a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN}')`]),
+  ];
+}
+
+function dns1035Label(v: string): string[] {
+  return [
+    ...(v.length > 63 ? ["must be no more than 63 characters"] : []),
+    // sic: two spaces before "or", as the server prints it.
+    ...(new RegExp(`^${DNS1035_LABEL}$`).test(v) ? [] : [`a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '${DNS1035_LABEL}')`]),
+  ];
+}
 
 /** A Go `[]string` as `%#v` prints it. */
 function goStrings(list: readonly string[]): string {

@@ -36,10 +36,14 @@ const META_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
 /** The end of the message for a field the server prunes. */
 export const PRUNED = "unknown field, pruned by the API server";
 
-function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: boolean, options: ValueOptions, out: string[]): void {
+function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: boolean, options: ValueOptions, out: string[], item = false): void {
   const where = at === "" ? "<root>" : at;
   if (value === null) {
-    if (schema.nullable !== true) out.push(`${where}: null, but the schema is not nullable`);
+    // Decoding drops a non-nullable null field without a default, and defaulting fills in one
+    // with (PruneNonNullableNullsWithoutDefaults, customresource_handler.go); a list item stays,
+    // and the validator refuses it.
+    if (schema.nullable === true || (!item && schema.default !== undefined)) return;
+    out.push(item || at === "" ? `${where}: null, but the schema is not nullable` : `${where}: null, dropped by the API server (not nullable, no default)`);
     return;
   }
   if (schema["x-kubernetes-int-or-string"] === true) {
@@ -64,7 +68,7 @@ function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: bool
 
   if (Array.isArray(value)) {
     const items = schema.items as CrdSchema | undefined;
-    value.forEach((v, i) => items !== undefined && visit(v, items, `${at}[${i}]`, items["x-kubernetes-embedded-resource"] === true, options, out));
+    value.forEach((v, i) => items !== undefined && visit(v, items, `${at}[${i}]`, items["x-kubernetes-embedded-resource"] === true, options, out, true));
     listUniqueness(value, schema, where, out);
     return;
   }
@@ -74,9 +78,13 @@ function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: bool
   const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
   for (const [key, v] of Object.entries(value)) {
     const child = at === "" ? key : `${at}.${key}`;
-    // The root's and an embedded object's type meta and ObjectMeta are the server's own.
-    if (resourceRoot && key === "metadata") continue;
     const sub = Object.hasOwn(properties, key) ? properties[key] : additional;
+    // The root's and an embedded object's ObjectMeta is the server's own: never pruned, but
+    // validated against what the schema says of it (at the root: name and generateName).
+    if (resourceRoot && key === "metadata") {
+      if (sub !== undefined) visit(v, { ...sub, "x-kubernetes-preserve-unknown-fields": true }, child, false, options, out);
+      continue;
+    }
     if (sub !== undefined) visit(v, sub, child, sub["x-kubernetes-embedded-resource"] === true, options, out);
     else if (!preserve && options.junctor !== true && !(resourceRoot && META_FIELDS.has(key))) out.push(`${child}: ${PRUNED}`);
   }
@@ -96,6 +104,8 @@ function valueValidations(value: unknown, s: CrdSchema, where: string, out: stri
   if (typeof value === "number") {
     if (typeof s.maximum === "number" && (s.exclusiveMaximum === true ? value >= s.maximum : value > s.maximum)) out.push(`${where}: above the maximum ${s.maximum}`);
     if (typeof s.minimum === "number" && (s.exclusiveMinimum === true ? value <= s.minimum : value < s.minimum)) out.push(`${where}: below the minimum ${s.minimum}`);
+    // go-openapi validate.MultipleOf: the quotient must be an integer (for a factor below 1, computed as data × 1/factor).
+    if (typeof s.multipleOf === "number" && s.multipleOf > 0 && !isJsonInteger(s.multipleOf < 1 ? (1 / s.multipleOf) * value : value / s.multipleOf)) out.push(`${where}: not a multiple of ${s.multipleOf}`);
   }
   if (Array.isArray(value)) {
     if (typeof s.maxItems === "number" && value.length > s.maxItems) out.push(`${where}: more than ${s.maxItems} items`);
@@ -140,6 +150,12 @@ function typeMatches(value: unknown, type: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** swag.IsFloat64AJSONInteger: whole, or within a relative 1e-9 of the number truncated toward zero. */
+function isJsonInteger(f: number): boolean {
+  const g = Math.trunc(f);
+  return f === g || Math.abs(f - g) / (Math.abs(f) + Math.abs(g)) < 1e-9;
 }
 
 function kindOf(value: unknown): string {

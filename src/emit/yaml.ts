@@ -22,7 +22,7 @@
  * Schema files (toJsonText). It imports nothing of ours but the sort order (src/order.ts), so any
  * stage may use it.
  */
-import type { Document } from "yaml";
+import { isScalar, type Document } from "yaml";
 import { byCodeUnits } from "../order.js";
 
 const TOP_KEYS = ["apiVersion", "kind", "metadata"];
@@ -297,6 +297,11 @@ export function placeholderOf(i: number): string {
  */
 export function editedYaml(doc: Document, path: readonly string[], value: string): string {
   const copy = doc.clone();
+  // `monitoring:` with nothing under it yet is a null scalar, where setIn wants a collection.
+  for (let i = 1; i < path.length; i++) {
+    const node = copy.getIn(path.slice(0, i), true);
+    if (isScalar(node) && node.value === null) copy.setIn(path.slice(0, i), copy.createNode({}));
+  }
   copy.setIn(path, value);
   return copy.toString({ lineWidth: 0 });
 }

@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseAllDocuments, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document } from "yaml";
 import { firstLine } from "../diagnostics/format.js";
 import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
 import { duplicateKeys } from "../load/limits.js";
@@ -43,7 +43,16 @@ export function assetsOf(fleet: ResolvedFleet): NamedFile[] {
 }
 
 const SOPS_VALUE = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]$/;
-const SOPS_KEY_GROUPS = ["kms", "gcp_kms", "azure_kv", "hc_vault", "age", "pgp", "key_groups"];
+/** The key types of sops' metadata (stores/stores.go at v3.13.2; `hckms` is HuaweiCloud KMS, new in 3.12). */
+const SOPS_KEY_GROUPS = ["kms", "gcp_kms", "hckms", "azure_kv", "hc_vault", "age", "pgp", "key_groups"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
 
 type At = (line: number, col: number, message: string) => Issue;
 
@@ -105,8 +114,9 @@ function checkBase(text: string, at: At, issues: Issue[]): { doc: Document; lc: 
     issues.push(at(1, 1, "must be a YAML mapping: the content of kubesphere-config's kubesphere.yaml key"));
     return undefined;
   }
+  // `monitoring:` and `monitoring: null` come back as a null Scalar: nothing there yet, which the endpoint fills in.
   const monitoring = doc.get("monitoring", true);
-  if (monitoring !== undefined && monitoring !== null && !isMap(monitoring)) {
+  if (monitoring !== undefined && !isMap(monitoring) && !(isScalar(monitoring) && monitoring.value === null)) {
     const p = lc.linePos((monitoring as { range?: [number] }).range?.[0] ?? 0);
     issues.push(at(p.line, p.col, "monitoring must be a mapping (it gets monitoring.endpoint)"));
     return undefined;
@@ -115,7 +125,8 @@ function checkBase(text: string, at: At, issues: Issue[]): { doc: Document; lc: 
   const jwt = doc.getIn(["authentication", "jwtSecret"]);
   if (typeof jwt !== "string" || jwt === "") {
     const p = lc.linePos(nodeOffset(doc, ["authentication", "jwtSecret"]) ?? nodeOffset(doc, ["authentication"]) ?? 0);
-    issues.push(at(p.line, p.col, `${jwt === undefined ? "has no" : "has an empty"} authentication.jwtSecret: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and without the cluster's own JWT secret every KubeSphere login token stops working; ${FROM_LIVE}`));
+    const what = jwt === undefined ? "has no" : jwt === null || jwt === "" ? "has an empty" : `has a ${typeof jwt}, not a string, as`;
+    issues.push(at(p.line, p.col, `${what} authentication.jwtSecret: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and without the cluster's own JWT secret every KubeSphere login token stops working; ${FROM_LIVE}`));
   }
   if (!isMap(doc.get("multicluster", true))) {
     issues.push(at(1, 1, `has no multicluster section: the rendered kubesphere-config replaces ks-apiserver's whole configuration, and without it ks-apiserver runs as if the cluster were in no multi-cluster setup; ${FROM_LIVE}`));
@@ -153,9 +164,10 @@ function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Iss
       issues.push(at(problem.line, problem.col, problem.message));
       continue;
     }
-    if (doc.contents === null) continue;
+    const o: unknown = doc.toJS({ maxAliasCount: 0 });
+    // An empty document (a stray `---`) is no object, as kubectl and kustomize read the stream.
+    if (o === null) continue;
     const pos = lc.linePos(doc.range[0]);
-    const o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
     const wrong = kind === "sealedSecret" ? sealedProblem(o, storage.key) : sopsProblem(o, storage.key);
     if (wrong !== undefined) {
       issues.push(at(pos.line, pos.col, wrong));
@@ -181,8 +193,8 @@ function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Iss
   return out;
 }
 
-function sealedProblem(o: Record<string, unknown> | null, key: string): string | undefined {
-  if (o === null || typeof o !== "object") return "is not a Kubernetes object";
+function sealedProblem(o: unknown, key: string): string | undefined {
+  if (!isRecord(o)) return "is not a Kubernetes object";
   if (o.apiVersion !== "bitnami.com/v1alpha1" || o.kind !== "SealedSecret") return `is a ${String(o.kind)} (${String(o.apiVersion)}), not a SealedSecret (bitnami.com/v1alpha1); seal the Secret with kubeseal`;
   const meta = o.metadata as Record<string, unknown> | undefined;
   if (typeof meta?.name !== "string" || typeof meta.namespace !== "string") return "must name its Secret and namespace in metadata (kubeseal seals for one namespace)";
@@ -193,11 +205,15 @@ function sealedProblem(o: Record<string, unknown> | null, key: string): string |
   return undefined;
 }
 
-function sopsProblem(o: Record<string, unknown> | null, key: string): string | undefined {
-  if (o === null || typeof o !== "object") return "is not a Kubernetes object";
+function sopsProblem(o: unknown, key: string): string | undefined {
+  if (!isRecord(o)) return "is not a Kubernetes object";
+  if ([o.apiVersion, o.kind].some((v) => typeof v === "string" && SOPS_VALUE.test(v))) {
+    return "has its apiVersion and kind encrypted: paodin-fleet must read the Secret's kind, name and namespace, so encrypt only its data (sops --encrypt --encrypted-regex '^(data|stringData)$')";
+  }
   if (o.apiVersion !== "v1" || o.kind !== "Secret") return `is a ${String(o.kind)} (${String(o.apiVersion)}), not a v1 Secret`;
-  const sops = o.sops as Record<string, unknown> | undefined;
-  if (sops === undefined || typeof sops !== "object" || typeof sops.mac !== "string" || !SOPS_KEY_GROUPS.some((k) => sops[k] !== undefined && sops[k] !== null)) {
+  const sops = o.sops;
+  // sops writes each key type it used as a list, and older releases write the others as empty lists.
+  if (!isRecord(sops) || typeof sops.mac !== "string" || !SOPS_KEY_GROUPS.some((k) => nonEmptyList(sops[k]))) {
     return "is not encrypted with SOPS (no sops metadata with a mac and keys); encrypt it with sops --encrypt";
   }
   const meta = o.metadata as Record<string, unknown> | undefined;

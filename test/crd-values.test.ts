@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { valueProblems, type CrdSchema } from "../src/check/crd-values.js";
+
+/**
+ * What apiextensions-apiserver 1.24 does with a value beyond what test/mutation-kills.test.ts
+ * pins: multipleOf as go-openapi computes it, ObjectMeta validated but never pruned, and nulls
+ * as decoding drops them (PruneNonNullableNullsWithoutDefaults in customresource_handler.go).
+ */
+const at = (value: unknown, schema: CrdSchema, options = {}) => valueProblems(value, schema, "spec", options);
+
+describe("values under a CRD schema, as the API server reads them", () => {
+  it("multipleOf: the quotient must be whole, for a fraction computed as go-openapi does", () => {
+    expect(at(10, { type: "integer", multipleOf: 5 })).toEqual([]);
+    expect(at(7, { type: "integer", multipleOf: 5 })).toEqual(["spec: not a multiple of 5"]);
+    expect(at(-10, { type: "integer", multipleOf: 5 })).toEqual([]);
+    // 0.3 / 0.1 is 2.9999999999999996 in floating point; (1 / 0.1) × 0.3 is 3.0000000000000004, near enough.
+    expect(at(0.3, { type: "number", multipleOf: 0.1 })).toEqual([]);
+    expect(at(0.35, { type: "number", multipleOf: 0.1 })).toEqual(["spec: not a multiple of 0.1"]);
+    expect(at(1.5, { type: "number", multipleOf: 1.5 })).toEqual([]);
+    expect(at(3, { type: "number", multipleOf: 1.5 })).toEqual([]);
+    expect(at(2, { type: "number", multipleOf: 1.5 })).toEqual(["spec: not a multiple of 1.5"]);
+    expect(at("7", { type: "string", multipleOf: 5 })).toEqual([]);
+  });
+
+  it("ObjectMeta at a resource's root: validated against what the schema says of it, never pruned", () => {
+    const named: CrdSchema = { type: "object", properties: { metadata: { type: "object", properties: { name: { type: "string", maxLength: 3 } } } } };
+    expect(valueProblems({ metadata: { name: "abc", labels: { a: "b" } } }, named)).toEqual([]);
+    expect(valueProblems({ metadata: { name: "abcd" } }, named)).toEqual(["metadata.name: longer than 3"]);
+    expect(valueProblems({ metadata: "x" }, named)).toEqual(["metadata: must be of type object, got string"]);
+    // Without a schema for it, anything: the server checks ObjectMeta with its own code.
+    expect(valueProblems({ metadata: { whatever: 1 } }, { type: "object", properties: {} })).toEqual([]);
+    // An embedded resource's metadata likewise.
+    const embedded: CrdSchema = { type: "object", properties: { r: { type: "object", "x-kubernetes-embedded-resource": true, properties: { metadata: { type: "object", properties: { name: { type: "string", minLength: 2 } } } } } } };
+    expect(at({ r: { metadata: { name: "a", uid: "u" } } }, embedded)).toEqual(["spec.r.metadata.name: shorter than 2"]);
+    // Below the root, metadata is a field like any other.
+    expect(at({ o: { metadata: { a: 1 } } }, { type: "object", properties: { o: { type: "object", properties: { metadata: { type: "object" } } } } })).toEqual(["spec.o.metadata.a: unknown field, pruned by the API server"]);
+  });
+
+  it("nulls: a field's is dropped unless nullable or defaulted, a list item's refused, a free field's kept", () => {
+    const map: CrdSchema = { type: "object", properties: { m: { type: "object", additionalProperties: { type: "string" } } } };
+    expect(at({ m: { k: null } }, map)).toEqual(["spec.m.k: null, dropped by the API server (not nullable, no default)"]);
+    expect(valueProblems(null, { type: "object" })).toEqual(["<root>: null, but the schema is not nullable"]);
+    expect(at({ free: null }, { type: "object", "x-kubernetes-preserve-unknown-fields": true })).toEqual([]);
+    expect(at({ n: null }, { type: "object", properties: { n: { type: "integer", default: 1 } } })).toEqual([]);
+    expect(at([[null]], { type: "array", items: { type: "array", items: { type: "integer" } } })).toEqual(["spec[0][0]: null, but the schema is not nullable"]);
+  });
+
+  it("required: named with the path to the object that lacks it, and left alone for a partial object", () => {
+    const s: CrdSchema = { type: "object", required: ["a", "b"], properties: { a: { type: "string" }, b: { type: "string" } } };
+    expect(at({ a: "x" }, s)).toEqual(["spec.b: required"]);
+    expect(valueProblems({}, s)).toEqual(["a: required", "b: required"]);
+    expect(at({}, s, { partial: true })).toEqual([]);
+  });
+
+  it("list items: each against items, an embedded item a root of its own; without items, anything", () => {
+    expect(at([1, "x"], { type: "array", items: { type: "integer" } })).toEqual(["spec[1]: must be of type integer, got string"]);
+    expect(at([{ kind: "K", metadata: { a: 1 }, b: 1 }], { type: "array", items: { type: "object", "x-kubernetes-embedded-resource": true, properties: {} } })).toEqual(["spec[0].b: unknown field, pruned by the API server"]);
+    expect(at([{ kind: "K" }], { type: "array", items: { type: "object", properties: {} } })).toEqual(["spec[0].kind: unknown field, pruned by the API server"]);
+    // A map list keyed on a field its items may lack, or of items that are no objects.
+    const keyed: CrdSchema = { type: "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k"] };
+    expect(at(["a", "b"], keyed)).toEqual(["spec: duplicate key [null]"]);
+  });
+});
