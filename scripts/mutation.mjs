@@ -35,6 +35,8 @@ const GROUPS = {
   // dist/, which the sandbox does not rebuild (bin.test.ts and package.test.ts pin it).
   cli: { mutate: ["src/cli/**/*.ts", "!src/cli/launch.ts"], tests: ["exit-codes", "json-output", "init", "progress", "render", "owned-output", "cli-behaviour", "schemas-command"] },
   check: { mutate: ["src/check/crd-rules.ts", "src/check/crd-values.ts", "src/check/output.ts", "src/check/output-models.ts"], tests: ["crd-rules", "crd-values", "mutation-kills", "output-validation", "upstream-schemas"] },
+  // Go's regexp, run, is the oracle (test/goregexp).
+  re2: { mutate: ["src/check/re2.ts"], tests: ["crd-patterns", "crd-values", "crd-rules"] },
   assets: { mutate: ["src/resolve/assets.ts"], tests: ["assets", "hostile", "fleet-files", "corpus"] },
 };
 

@@ -45,6 +45,13 @@ describe("values under a CRD schema, as the API server reads them", () => {
     expect(at([[null]], { type: "array", items: { type: "array", items: { type: "integer" } } })).toEqual(["spec[0][0]: null, but the schema is not nullable"]);
   });
 
+  it("patterns as Go reads them: its flags and classes, and a pattern Go cannot compile said so", () => {
+    expect(at("ABC", { type: "string", pattern: "(?i)^abc$" })).toEqual([]);
+    expect(at("a\r", { type: "string", pattern: "^..$" })).toEqual([]);
+    expect(at("\u00a0", { type: "string", pattern: "^\\s$" })).toEqual(["spec: does not match ^\\s$"]);
+    expect(at("a", { type: "string", pattern: "(?=a)" })).toEqual(["spec: the pattern (?=a) does not compile in Go (error parsing regexp: invalid or unsupported Perl syntax: `(?=`)"]);
+  });
+
   it("required: named with the path to the object that lacks it, and left alone for a partial object", () => {
     const s: CrdSchema = { type: "object", required: ["a", "b"], properties: { a: { type: "string" }, b: { type: "string" } } };
     expect(at({ a: "x" }, s)).toEqual(["spec.b: required"]);

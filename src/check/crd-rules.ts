@@ -1,4 +1,5 @@
 import { PRUNED, valueProblems, type CrdSchema } from "./crd-values.js";
+import { re2 } from "./re2.js";
 
 /**
  * What the API server enforces on an `apiextensions.k8s.io/v1` CustomResourceDefinition
@@ -308,16 +309,11 @@ function completeNested(structural: CrdSchema, v: CrdSchema, sAt: string, vAt: s
   completeness(structural, v, sAt, vAt, out);
 }
 
-/** Patterns are Go RE2 expressions: no lookaround, no backreferences (validation.go, regexp.Compile). */
+/** Patterns are Go regular expressions (validation.go: regexp.Compile), with Go's error. */
 function patternProblems(s: CrdSchema, at: string, out: string[]): void {
   if (typeof s.pattern !== "string") return;
-  let valid = !/\\[1-9]|\(\?(=|!|<=|<!)/.test(s.pattern);
-  try {
-    new RegExp(s.pattern, "u");
-  } catch {
-    valid = false;
-  }
-  if (!valid) out.push(`${at}.pattern: Invalid value: ${q(s.pattern)}: must be a valid regular expression, but isn't`);
+  const r = re2(s.pattern);
+  if (!r.ok) out.push(`${at}.pattern: Invalid value: ${q(s.pattern)}: must be a valid regular expression, but isn't: ${r.error}`);
 }
 
 function hasKeyword(node: unknown, key: string): boolean {

@@ -12,6 +12,8 @@
  * checks a CRD's defaults with it as the server does (defaulting/validation.go).
  */
 
+import { re2, type Re2 } from "./re2.js";
+
 export type CrdSchema = { readonly [key: string]: unknown };
 
 export interface ValueOptions {
@@ -93,13 +95,25 @@ function visit(value: unknown, schema: CrdSchema, at: string, resourceRoot: bool
   }
 }
 
+/** Patterns read as Go reads them (re2.ts), each parsed once: a CRD names a few, a fleet has many values. */
+const patterns = new Map<string, Re2>();
+function compiled(pattern: string): Re2 {
+  let r = patterns.get(pattern);
+  if (r === undefined) patterns.set(pattern, (r = re2(pattern)));
+  return r;
+}
+
 function valueValidations(value: unknown, s: CrdSchema, where: string, out: string[]): void {
   if (Array.isArray(s.enum) && !s.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) out.push(`${where}: must be one of ${JSON.stringify(s.enum)}`);
   if (typeof value === "string") {
     const length = [...value].length;
     if (typeof s.maxLength === "number" && length > s.maxLength) out.push(`${where}: longer than ${s.maxLength}`);
     if (typeof s.minLength === "number" && length < s.minLength) out.push(`${where}: shorter than ${s.minLength}`);
-    if (typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(value)) out.push(`${where}: does not match ${s.pattern}`);
+    if (typeof s.pattern === "string") {
+      const r = compiled(s.pattern);
+      if (!r.ok) out.push(`${where}: the pattern ${s.pattern} does not compile in Go (${r.error})`);
+      else if (!r.regexp.test(value)) out.push(`${where}: does not match ${s.pattern}`);
+    }
   }
   if (typeof value === "number") {
     if (typeof s.maximum === "number" && (s.exclusiveMaximum === true ? value >= s.maximum : value > s.maximum)) out.push(`${where}: above the maximum ${s.maximum}`);

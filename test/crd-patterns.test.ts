@@ -1,0 +1,61 @@
+import fc from "fast-check";
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { re2 } from "../src/check/re2.js";
+import { buildGoProgram, goAvailable, removeGoPrograms } from "./helpers/go.js";
+
+/**
+ * A CRD `pattern` as the API server compiles and matches it: Go's regexp, run (test/goregexp),
+ * against src/check/re2.ts. Go's answer is the oracle: the same error, word for word, or the
+ * same match on every input.
+ */
+const INPUTS = ["", "a", "A", "ab", "aB", "abc", "ABC", "a\n", "\n", "\r", "a\nb", " ", "\t", "\u000b", "\u00a0", "\u2028", "é", "É", "α", "Ω", "😀", "-", "_", ".", "*", "[", "]", "{", "}", "{,3}", "x{2}", "0", "09", "123", "ſ", "K", "\u0000", "\u0007", "/", "\\", "a-b", "ab12", "aaa", "a b", "ξ"];
+
+const CORPUS = [
+  // Accepted by both, but meaning something else in JavaScript.
+  ".", "^.$", "^.+$", "\\s", "\\S", "^\\s*$", "\\w+", "\\W", "\\d", "\\D", "[^a]", "$", "^a$", "a$", "^", "\\b", "\\B", "[\\s]", "[\\S]", "[^\\s]", "[\\W]", "[\\D]", "[\\w-]",
+  // Go only.
+  "(?i)^abc$", "(?i)é", "(?i:ab)c", "a(?i)b", "(a(?i)b)c", "(?s).", "(?s:.)a", "(?m)^b", "(?m)a$", "(?U)a+", "(?U)a+?", "(?i-s:a.)", "(?-i)a", "(?ims)a", "\\Aab", "a\\z", "\\pL+", "\\p{L}", "\\p{Lu}", "\\PL", "\\P{Lu}", "\\p{^Lu}", "\\p{Greek}", "\\p{Any}", "[\\p{Greek}a]", "[\\PL]",
+  "(?P<n>a)", "(?P<n>a)(?P<m>b)", "\\Q.*\\E", "\\Qa", "\\Q\\E", "a\\Q*\\E+", "\\x{41}", "\\x41", "\\x{1F600}", "[[:alpha:]]+", "[[:^alpha:]]", "[[:word:]]", "[[:space:]x]", "[\\d-z]", "\\0", "\\012", "\\101", "\\7", "a{,3}", "a{2}", "a{2,}", "a{2,3}", "a{1000}", "[a-]", "[-a]", "[]a]", "[^]a]", "\\/", "\\-", "\\_", "\\#", "\\ ", "^*", "$+", "()", "(|a)", "a|", "|", "\\a\\f\\t\\n\\r\\v",
+  // Refused by Go.
+  "(?<n>a)", "(?=a)", "(?!a)", "(?<=a)b", "(?<!a)b", "(a)\\1", "\\8", "\\1", "\\u0041", "\\cA", "\\e", "\\C", "\\Z", "\\x{110000}", "\\x{}", "\\xZZ", "\\x4", "a{1001}", "a{2,1}", "a{1,1001}", "a**", "a*+", "a+?*", "x{2}{3}", "*", "+a", "?", "(*)", "a|*", "(?i)*", "{2}", "[a", "[", "[]", "[z-a]", "(a", "a)", ")", "(?", "(?x)", "(?i", "(?i-)", "(?P<>a)", "(?P<a-b>x)", "(?P<n>a)(?P<n>b)", "(?P=n)", "\\p{Foo}", "\\p{", "[[:foo:]]", "\\", "a\\", "\\pZ{", "[\\z]", "[\\b]",
+];
+
+describe.skipIf(!goAvailable())("CRD patterns as Go's regexp reads them", () => {
+  let binary = "";
+  beforeAll(() => {
+    binary = buildGoProgram("goregexp");
+  }, 120_000);
+  afterAll(() => removeGoPrograms());
+
+  const go = (patterns: readonly string[]): { error: string; matches: boolean[] | null }[] => {
+    const r = spawnSync(binary, [], { input: JSON.stringify(patterns.map((pattern) => ({ pattern, inputs: INPUTS }))), encoding: "utf8", maxBuffer: 1 << 28 });
+    if (r.error !== undefined || r.status !== 0) throw new Error(`test/goregexp failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as { error: string; matches: boolean[] | null }[];
+  };
+  const disagreements = (patterns: readonly string[]): string[] => {
+    const answers = go(patterns);
+    return patterns.flatMap((p, i) => {
+      const want = answers[i]!;
+      const ours = re2(p);
+      if (!ours.ok) return want.error === ours.error ? [] : [`${JSON.stringify(p)}: Go ${want.error === "" ? "accepts it" : `says ${want.error}`}, paodin-fleet says ${ours.error}`];
+      if (want.error !== "") return [`${JSON.stringify(p)}: Go says ${want.error}, paodin-fleet accepts it`];
+      return INPUTS.flatMap((s, j) => (ours.regexp.test(s) === want.matches![j] ? [] : [`${JSON.stringify(p)} on ${JSON.stringify(s)}: Go ${want.matches![j] ? "matches" : "does not match"}`]));
+    });
+  };
+
+  it("gives Go's error, or Go's matches, for every pattern of the corpus", () => {
+    expect(disagreements(CORPUS)).toEqual([]);
+  });
+
+  it("agrees with Go on patterns assembled from RE2's pieces", () => {
+    const piece = fc.constantFrom("a", "B", "é", ".", "^", "$", "|", "(", ")", "(?:", "(?i)", "(?s)", "(?m)", "(?U)", "(?i:", "*", "+", "?", "{2}", "{1,}", "{,2}", "{", "}", "[", "]", "[^", "-", "\\", "\\d", "\\s", "\\w", "\\S", "\\b", "\\z", "\\A", "\\pL", "\\p{Greek}", "\\Q", "\\E", "\\x41", "\\n", "\\1", "\\01", "[:alpha:]", "(?P<x>", "(?=", "\\u0041");
+    const patterns = fc.sample(fc.array(piece, { minLength: 1, maxLength: 8 }).map((a) => a.join("")), { numRuns: 3000, seed: 20261203 });
+    const wrong = disagreements(patterns);
+    expect(wrong.slice(0, 20)).toEqual([]);
+    // Both kinds were reached: patterns Go refuses, and patterns it compiles and runs.
+    const answers = go(patterns);
+    expect(answers.filter((a) => a.error === "").length).toBeGreaterThan(500);
+    expect(answers.filter((a) => a.error !== "").length).toBeGreaterThan(500);
+  });
+});
