@@ -250,6 +250,16 @@ describe("a sealed Secret file", () => {
     expect(r.value.secretFor(file, "aa-ns").object.metadata).toEqual({ name: "objectstorage", namespace: "aa-ns" });
   });
 
+  it("reads aliases as the fleet's own files do, within the same limit, and copies them as written", () => {
+    const aliased = sealedDoc(KS).replace("  name: objectstorage\n", "  name: &n objectstorage\n  labels:\n    app: *n\n");
+    const r = checkAssets(sealed, new Map([[secretFile(sealed).path, aliased]]));
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.value.secretFor(secretFile(sealed), KS).text).toBe(aliased);
+    expect(r.value.secretFor(secretFile(sealed), KS).object.metadata).toEqual({ name: "objectstorage", namespace: KS, labels: { app: "objectstorage" } });
+    const laughs = `${GOOD}---\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n`;
+    expect(check(laughs)).toEqual([issue(S, 9, 1, "YAML aliases expand to too much data (limit 100 expansions per document): Excessive alias count indicates a resource exhaustion attack")]);
+  });
+
   it("needs a document for each namespace", () => {
     expect(check(sealedDoc("aa-ns"), sealed3)).toEqual([issue(S, 1, 1, missing("SealedSecret", KS)), issue(S, 1, 1, missing("SealedSecret", "zz-ns"))]);
   });
@@ -325,6 +335,8 @@ describe("a SOPS Secret file", () => {
     expect(after(sopsDoc({ head: `apiVersion: ${ENC}\nkind: ${ENC}\n` }))).toEqual([issue(S, LINES, 1, WHOLE)]);
     expect(after(sopsDoc({ head: `apiVersion: v1\nkind: ${ENC}\n` }))).toEqual([issue(S, LINES, 1, WHOLE)]);
     expect(after(sopsDoc({ head: `apiVersion: ${ENC}\nkind: Secret\n` }))).toEqual([issue(S, LINES, 1, WHOLE)]);
+    // Only a string is SOPS ciphertext: a list holding one is a wrong apiVersion.
+    expect(after(sopsDoc({ head: `apiVersion:\n- ${ENC}\nkind: Secret\n` }))).toEqual([issue(S, LINES, 1, `is a Secret (${ENC}), not a v1 Secret`)]);
   });
 
   it("accepts each key group alone, and refuses sops metadata without one or without a mac", () => {

@@ -23,7 +23,9 @@ import { re2 } from "./re2.js";
  * - https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#specifying-a-structural-schema
  *
  * Not checked: CEL rules (`x-kubernetes-validations`: their cost and compilation need the
- * CEL environment of the server) and updates of an existing CRD.
+ * CEL environment of the server) and updates of an existing CRD. Where we differ in the words
+ * only: the server sorts the structural errors (ValidateStructural), prints a refused status
+ * root as a whole Go struct, and hides the `$schema` error behind any other.
  */
 export function crdProblems(crd: unknown): string[] {
   const out: string[] = [];

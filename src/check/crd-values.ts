@@ -10,6 +10,12 @@
  *
  * No schema of ours is involved: tests read the upstream CRDs with it, and crd-rules.ts
  * checks a CRD's defaults with it as the server does (defaulting/validation.go).
+ *
+ * Not modelled: `format` (the server checks the 24 of formats.go through go-openapi's strfmt;
+ * the CRDs we render under name only int32, int64, which it does not check, and date-time,
+ * on status fields only), and the order of pruning and validation: the server judges allOf/anyOf/oneOf/not
+ * and min/maxProperties on the pruned object, we on the object as given, which only matters
+ * when a field is pruned, and that is reported already.
  */
 
 import { re2, type Re2 } from "./re2.js";

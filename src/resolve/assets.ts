@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document } from "yaml";
 import { firstLine } from "../diagnostics/format.js";
 import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
-import { duplicateKeys } from "../load/limits.js";
+import { documentData, duplicateKeys } from "../load/limits.js";
 import type { Asset, ResolvedCluster, ResolvedFleet } from "./model.js";
 
 /**
@@ -164,7 +164,14 @@ function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Iss
       issues.push(at(problem.line, problem.col, problem.message));
       continue;
     }
-    const o: unknown = doc.toJS({ maxAliasCount: 0 });
+    // Aliases expand as in the fleet's own files, within the same limit.
+    const data = documentData(doc);
+    if ("problem" in data) {
+      const p = lc.linePos(doc.range[0]);
+      issues.push(at(p.line, p.col, data.problem));
+      continue;
+    }
+    const o = data.value;
     // An empty document (a stray `---`) is no object, as kubectl and kustomize read the stream.
     if (o === null) continue;
     const pos = lc.linePos(doc.range[0]);
