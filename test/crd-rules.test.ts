@@ -248,6 +248,51 @@ describe("the API server's CRD rules", () => {
     for (const c of ok) expect(crdProblems(c), JSON.stringify(c.spec.versions[0].schema)).toEqual([]);
   });
 
+  it("accept every keyword of JSONSchemaProps that a v1 CRD may use, each where it fits", () => {
+    const scalar = {
+      type: "string", description: "d", title: "t", format: "byte", maximum: 5, exclusiveMaximum: true, minimum: 1, exclusiveMinimum: true, maxLength: 3, minLength: 1,
+      pattern: "a", maxItems: 3, minItems: 1, uniqueItems: false, multipleOf: 2, enum: ["a"], maxProperties: 3, minProperties: 1, nullable: true, example: "a",
+      externalDocs: { url: "u" }, default: "a", allOf: [{ pattern: "a" }], anyOf: [{ minLength: 1 }], oneOf: [{ maxLength: 3 }], not: { pattern: "z" },
+      "x-kubernetes-validations": [{ rule: "self.size() > 0" }],
+    };
+    const object = { type: "object", required: ["a"], properties: { a: { type: "string" } }, "x-kubernetes-map-type": "atomic", "x-kubernetes-embedded-resource": true };
+    const list = { type: "array", items: { type: "object", properties: { k: { type: "string" } }, required: ["k"] }, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["k"] };
+    const free = { "x-kubernetes-int-or-string": true };
+    const open = { type: "object", additionalProperties: { type: "string" } };
+    const preserved = { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+    expect(crdProblems(crd(obj({ spec: { type: "object", properties: { scalar, object, list, free, open, preserved } } })))).toEqual([]);
+  });
+
+  it("accept each type, column type and column format the server has", () => {
+    for (const type of ["string", "number", "integer", "boolean", "array", "object"]) {
+      expect(crdProblems(crd(spec(type === "array" ? { type, items: { type: "string" } } : { type }))), type).toEqual([]);
+    }
+    const columns = ["boolean", "date", "integer", "number", "string"].map((type) => ({ name: type, type, jsonPath: `.${type}` }));
+    const formats = ["byte", "date", "date-time", "double", "float", "int32", "int64", "password"].map((format) => ({ name: format, type: "string", format, jsonPath: `.${format}` }));
+    expect(crdProblems(crd(spec({ type: "object" }), { additionalPrinterColumns: [...columns, ...formats] }))).toEqual([]);
+  });
+
+  it("with the status subresource, accept at the root each field the server allows there, and name each other one", () => {
+    const status = { subresources: { status: {} } };
+    const allowed: Obj = {
+      description: "d", format: "f", title: "t", maximum: 1, exclusiveMaximum: true, minimum: 0, exclusiveMinimum: true, maxLength: 1, minLength: 1, pattern: "a",
+      maxItems: 1, minItems: 1, uniqueItems: false, multipleOf: 1, required: ["spec"], items: { type: "string" }, properties: { spec: { type: "object" } },
+      externalDocs: { url: "u" }, example: {}, "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-validations": [{ rule: "true" }],
+    };
+    for (const [k, v] of Object.entries(allowed)) expect(crdProblems(crd({ type: "object", [k]: v }, status)).filter((p) => p.includes("status subresource")), k).toEqual([]);
+    // $ref, additionalProperties, additionalItems and the list type are pointers in Go: "" and false are set, not zero.
+    const refused: Obj = {
+      id: "i", $schema: "s", $ref: "", nullable: true, default: {}, enum: [{}], maxProperties: 1, minProperties: 1, allOf: [{}], oneOf: [{}], anyOf: [{}], not: {},
+      additionalProperties: false, patternProperties: {}, dependencies: {}, additionalItems: false, definitions: {},
+      "x-kubernetes-embedded-resource": true, "x-kubernetes-int-or-string": true, "x-kubernetes-list-map-keys": ["a"], "x-kubernetes-list-type": "", "x-kubernetes-map-type": "atomic",
+    };
+    for (const [k, v] of Object.entries(refused)) {
+      expect(crdProblems(crd({ type: "object", [k]: v }, status)).filter((p) => p.includes("status subresource")), k).toEqual([
+        `${ROOT}: Invalid value: ${k}: only [Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example XPreserveUnknownFields XValidations] fields are allowed at the root of the schema if the status subresource is enabled`,
+      ]);
+    }
+  });
+
   it("refuse a status root's type, and stop at the first field it cannot carry", () => {
     expect(crdProblems(crd({ type: "string" }, { subresources: { status: {} } }))).toEqual([
       `${ROOT}.type: Invalid value: "string": only "object" is allowed as the type at the root of the schema if the status subresource is enabled`,

@@ -20,6 +20,14 @@ describe("values under a CRD schema, as the API server reads them", () => {
     expect(at(3, { type: "number", multipleOf: 1.5 })).toEqual([]);
     expect(at(2, { type: "number", multipleOf: 1.5 })).toEqual(["spec: not a multiple of 1.5"]);
     expect(at("7", { type: "string", multipleOf: 5 })).toEqual([]);
+    expect(at(0, { type: "integer", multipleOf: 5 })).toEqual([]);
+    // (1 / 0.3) × 2.1 is 7.000000000000001: within go-openapi's relative 1e-9 of 7, so a multiple.
+    expect(at(2.1, { type: "number", multipleOf: 0.3 })).toEqual([]);
+    // (1 / 0.07) × 0.21 is 2.9999999999999996, which Go truncates to 2: not a multiple, to Go either.
+    expect(at(0.21, { type: "number", multipleOf: 0.07 })).toEqual(["spec: not a multiple of 0.07"]);
+    // A factor that is no positive number is left alone (a CRD with one is refused before any value).
+    expect(at(5, { type: "number", multipleOf: 0 })).toEqual([]);
+    expect(at(5, { type: "number", multipleOf: -5 })).toEqual([]);
   });
 
   it("ObjectMeta at a resource's root: validated against what the schema says of it, never pruned", () => {
@@ -50,6 +58,14 @@ describe("values under a CRD schema, as the API server reads them", () => {
     expect(at("a\r", { type: "string", pattern: "^..$" })).toEqual([]);
     expect(at("\u00a0", { type: "string", pattern: "^\\s$" })).toEqual(["spec: does not match ^\\s$"]);
     expect(at("a", { type: "string", pattern: "(?=a)" })).toEqual(["spec: the pattern (?=a) does not compile in Go (error parsing regexp: invalid or unsupported Perl syntax: `(?=`)"]);
+  });
+
+  it("each keyword applies to its own type only: counts of items and properties, lengths, bounds", () => {
+    expect(at("abcd", { maxItems: 2, minItems: 5, maxProperties: 1, minProperties: 9 })).toEqual([]);
+    expect(at([1, 2, 3], { maxLength: 1, minLength: 9, maxProperties: 1, pattern: "^x$" })).toEqual([]);
+    expect(at({ a: 1, b: 2 }, { "x-kubernetes-preserve-unknown-fields": true, maxItems: 1, maxLength: 1, maximum: 0 })).toEqual([]);
+    expect(at(5, { maxLength: 0, maxItems: 0, maxProperties: 0, pattern: "^x$" })).toEqual([]);
+    expect(at(true, { type: "boolean", maximum: 0, minimum: 2, multipleOf: 3 })).toEqual([]);
   });
 
   it("required: named with the path to the object that lacks it, and left alone for a partial object", () => {

@@ -92,8 +92,8 @@ export function crdProblems(crd: unknown): string[] {
 export function schemaProblems(schema: CrdSchema, at: string, status = false): string[] {
   const out: string[] = [];
   if (status) {
-    // The server walks JSONSchemaProps' fields in order, skips zero values (false, ""), and stops at the first it refuses.
-    const first = STRUCT_ORDER.find((k) => schema[k] !== undefined && schema[k] !== false && schema[k] !== "" && (k === "type" ? schema.type !== "object" : !ROOT_WITH_STATUS.has(k)));
+    // The server walks JSONSchemaProps' fields in order, skips zero values, and stops at the first it refuses.
+    const first = STRUCT_ORDER.find((k) => !isZero(k, schema[k]) && (k === "type" ? schema.type !== "object" : !ROOT_WITH_STATUS.has(k)));
     if (first === "type") out.push(`${at}.type: Invalid value: ${q(schema.type)}: only "object" is allowed as the type at the root of the schema if the status subresource is enabled`);
     // It prints the whole schema as a Go struct where we name the field it stopped at.
     else if (first !== undefined) out.push(`${at}: Invalid value: ${first}: only [${[...ROOT_WITH_STATUS].map(goField).join(" ")}] fields are allowed at the root of the schema if the status subresource is enabled`);
@@ -386,6 +386,12 @@ const STRUCT_ORDER = [
   "externalDocs", "example", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string",
   "x-kubernetes-list-map-keys", "x-kubernetes-list-type", "x-kubernetes-map-type", "x-kubernetes-validations",
 ];
+/** Whether a field is its Go zero value: absent, or false and "" in the fields that are plain bools and strings, not pointers. */
+function isZero(key: string, v: unknown): boolean {
+  return v === undefined || (v === false && PLAIN_BOOLS.has(key)) || (v === "" && PLAIN_STRINGS.has(key));
+}
+const PLAIN_BOOLS = new Set(["nullable", "exclusiveMaximum", "exclusiveMinimum", "uniqueItems", "x-kubernetes-embedded-resource", "x-kubernetes-int-or-string"]);
+const PLAIN_STRINGS = new Set(["id", "$schema", "description", "type", "format", "title", "pattern"]);
 /** A JSON name of JSONSchemaProps as the Go field it is (`maxLength` → MaxLength, `x-kubernetes-validations` → XValidations). */
 function goField(json: string): string {
   const plain = json.replace(/^x-kubernetes-/, "x-").replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

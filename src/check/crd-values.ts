@@ -172,10 +172,10 @@ function typeMatches(value: unknown, type: unknown): boolean {
   }
 }
 
-/** swag.IsFloat64AJSONInteger: whole, or within a relative 1e-9 of the number truncated toward zero. */
+/** swag.IsFloat64AJSONInteger: finite, and whole or within a relative 1e-9 of the number truncated toward zero. */
 function isJsonInteger(f: number): boolean {
   const g = Math.trunc(f);
-  return f === g || Math.abs(f - g) / (Math.abs(f) + Math.abs(g)) < 1e-9;
+  return Number.isFinite(f) && (f === g || Math.abs(f - g) / (Math.abs(f) + Math.abs(g)) < 1e-9);
 }
 
 function kindOf(value: unknown): string {
