@@ -76,21 +76,36 @@ function complement(ranges: readonly (readonly [number, number])[]): [number, nu
 const cp = (c: number): string => `\\u{${c.toString(16)}}`;
 const rangesSource = (ranges: readonly (readonly [number, number])[]): string => ranges.map(([lo, hi]) => (lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`)).join("");
 
-/** The other cases of one code point, as Go's simple folding mostly has them. */
+/** One code point's case mapping, when it is one code point. */
+function single(v: string): number | undefined {
+  const cps = [...v];
+  return cps.length === 1 ? cps[0]!.codePointAt(0) : undefined;
+}
+
+/** The key of a case-folding orbit: lower case of upper case (K, the Kelvin sign, and k both to k; ſ and s to s). */
+function foldKey(c: number): number {
+  const upper = single(String.fromCodePoint(c).toUpperCase()) ?? c;
+  return single(String.fromCodePoint(upper).toLowerCase()) ?? c;
+}
+
+/** Orbits by key, built once, when a pattern first folds case (Go's unicode.SimpleFold orbits, as far as JavaScript's case mappings tell them). */
+let orbits: Map<number, number[]> | undefined;
 function caseVariants(c: number): number[] {
-  const s = String.fromCodePoint(c);
-  return [...new Set([s.toLowerCase(), s.toUpperCase()].filter((v) => [...v].length === 1).map((v) => v.codePointAt(0)!))].filter((v) => v !== c);
+  if (orbits === undefined) {
+    orbits = new Map();
+    for (let x = 0; x <= 0x1ffff; x++) {
+      const k = foldKey(x);
+      if (k !== x || orbits.has(k)) orbits.set(k, [...(orbits.get(k) ?? [k]), ...(k !== x ? [x] : [])]);
+    }
+  }
+  return (orbits.get(foldKey(c)) ?? []).filter((v) => v !== c);
 }
 
 function folded(ranges: readonly (readonly [number, number])[]): [number, number][] {
   const out: [number, number][] = ranges.map(([lo, hi]) => [lo, hi]);
   for (const [lo, hi] of ranges) {
-    // Letters of ASCII as whole ranges; elsewhere code point by code point, for small ranges.
-    const aLo = Math.max(lo, 0x41), aHi = Math.min(hi, 0x5a);
-    if (aLo <= aHi) out.push([aLo + 32, aHi + 32]);
-    const bLo = Math.max(lo, 0x61), bHi = Math.min(hi, 0x7a);
-    if (bLo <= bHi) out.push([bLo - 32, bHi - 32]);
-    if (hi - lo <= 256) for (let c = Math.max(lo, 0x80); c <= hi; c++) for (const v of caseVariants(c)) out.push([v, v]);
+    // Code point by code point for ranges a pattern writes by hand; a range wider than that keeps its own cases only.
+    if (hi - lo <= 512) for (let c = lo; c <= hi; c++) for (const v of caseVariants(c)) out.push([v, v]);
   }
   return out;
 }
