@@ -172,6 +172,8 @@ describe("the emitter's other texts", () => {
     }
     expect(editedYaml(parseDocument("x:\n"), ["x", "y", "z"], "v")).toBe("x:\n  y:\n    z: v\n");
     expect(editedYaml(parseDocument("x: 0\n"), ["x"], "v")).toBe("x: v\n");
+    // A value that is there is never thrown away for the mapping (assets.ts refuses such a base before).
+    expect(() => editedYaml(parseDocument("x: 0\n"), ["x", "y"], "v")).toThrow("Expected YAML collection");
   });
 
   it("writes JSON with two-space indentation, keys in the order given, and a final newline", () => {
