@@ -173,6 +173,18 @@ const CASES: [string, Obj, ...string[]][] = [
     `${P}.items.properties[b]: Required value: because it is defined in ${P}.allOf[0].items.properties[b]`],
   ["a property named only in a junctor inside a junctor", spec({ type: "object", properties: { a: { type: "string" } }, anyOf: [{ oneOf: [{ properties: { z: { pattern: "x" } } }] }] }),
     `${P}.properties[z]: Required value: because it is defined in ${P}.anyOf[0].oneOf[0].properties[z]`],
+  // int-or-string's anyOf is skipped only where the server skips it: in allOf's first branch and at the node itself.
+  ["a type in allOf's anyOf, not int-or-string", spec({ type: "string", allOf: [{ anyOf: [{ type: "integer" }, { type: "string" }] }] }),
+    `${P}.allOf[0].anyOf[0].type: Forbidden: must be empty to be structural`, `${P}.allOf[0].anyOf[1].type: Forbidden: must be empty to be structural`],
+  ["int-or-string with its anyOf, and a type in allOf", spec({ "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }], allOf: [{ type: "string" }] }),
+    `${P}.allOf[0].type: Forbidden: must be empty to be structural`],
+  ["int-or-string with its allOf, and an anyOf in oneOf and in allOf's second branch", spec({ "x-kubernetes-int-or-string": true, allOf: [{ anyOf: [{ type: "integer" }, { type: "string" }] }, { anyOf: [{ type: "integer" }] }], oneOf: [{ anyOf: [{ type: "integer" }] }] }),
+    `${P}.allOf[1].anyOf[0].type: Forbidden: must be empty to be structural`, `${P}.oneOf[0].anyOf[0].type: Forbidden: must be empty to be structural`],
+  ["a type in an anyOf below a junctor", spec({ type: "object", properties: { a: { type: "string" } }, anyOf: [{ allOf: [{ anyOf: [{ type: "string" }] }], not: { anyOf: [{ title: "t" }] }, items: { anyOf: [{ nullable: true }] }, properties: { a: { anyOf: [{ description: "d" }] } } }], not: { anyOf: [{ default: "x" }] } }),
+    `${P}.anyOf[0].allOf[0].anyOf[0].type: Forbidden: must be empty to be structural`, `${P}.anyOf[0].not.anyOf[0].title: Forbidden: must be empty to be structural`,
+    `${P}.anyOf[0].items.anyOf[0].nullable: Forbidden: must be false to be structural`, `${P}.anyOf[0].properties[a].anyOf[0].description: Forbidden: must be empty to be structural`,
+    `${P}.not.anyOf[0].default: Forbidden: must be undefined to be structural`,
+    `${P}.items: Required value: because it is defined in ${P}.anyOf[0].items`],
   ["a pattern with a backreference", spec({ type: "string", pattern: "(a)\\1" }), `${P}.pattern: Invalid value: "(a)\\\\1": must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: \`\\1\``],
   ["a pattern with a lookbehind", spec({ type: "string", pattern: "(?<!a)b" }), `${P}.pattern: Invalid value: "(?<!a)b": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?<\``],
   ["a pattern that does not parse", spec({ type: "string", pattern: "[a" }), `${P}.pattern: Invalid value: "[a": must be a valid regular expression, but isn't: error parsing regexp: missing closing ]: \`[a\``],
@@ -244,6 +256,16 @@ describe("the API server's CRD rules", () => {
       crd(spec({ type: "string", pattern: "^\\p{L}+$" })),
       // Go's syntax, which JavaScript's RegExp refuses (test/crd-patterns.test.ts holds the rest to Go).
       crd(spec({ type: "string", pattern: "(?i)^[a-z]+\\z" })),
+      // Below the root and outside embedded resources, kind and metadata are fields like any other, and so is a default.
+      crd(spec({ type: "object", properties: { kind: { type: "integer" }, apiVersion: { type: "object" }, metadata: { type: "string", default: "m" }, a: { type: "string", default: "x" } } })),
+      crd(spec({ type: "object", properties: { a: { type: "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true } } })),
+      // Lists that are not sets or maps: objects without map type, nullable items.
+      crd(spec({ type: "array", items: { type: "object", nullable: true, properties: { a: { type: "string" } } } })),
+      crd(spec({ type: "array", items: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set" }, "x-kubernetes-list-type": "atomic" })),
+      // A scale subresource alone is no status subresource.
+      crd({ type: "object", anyOf: [{ required: ["spec"] }], properties: { spec: { type: "object" } } }, { subresources: { scale: { specReplicasPath: ".spec.r", statusReplicasPath: ".status.r" } } }),
+      // 63 characters is a DNS label still.
+      { ...crd(spec({ type: "object" })), metadata: { name: `${"w".repeat(63)}.example.com` }, spec: { ...crd(spec({ type: "object" })).spec, names: { kind: "Widget", plural: "w".repeat(63) } } },
     ];
     for (const c of ok) expect(crdProblems(c), JSON.stringify(c.spec.versions[0].schema)).toEqual([]);
   });
@@ -279,6 +301,9 @@ describe("the API server's CRD rules", () => {
       maxItems: 1, minItems: 1, uniqueItems: false, multipleOf: 1, required: ["spec"], items: { type: "string" }, properties: { spec: { type: "object" } },
       externalDocs: { url: "u" }, example: {}, "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-validations": [{ rule: "true" }],
     };
+    // Go's zero values are no field: false in the plain bools, "" in the plain strings.
+    const zero = { nullable: false, exclusiveMaximum: false, exclusiveMinimum: false, uniqueItems: false, "x-kubernetes-embedded-resource": false, "x-kubernetes-int-or-string": false, id: "", $schema: "", description: "", format: "", title: "", pattern: "" };
+    for (const [k, v] of Object.entries(zero)) expect(crdProblems(crd({ type: "object", [k]: v }, status)).filter((p) => p.includes("status subresource")), k).toEqual([]);
     for (const [k, v] of Object.entries(allowed)) expect(crdProblems(crd({ type: "object", [k]: v }, status)).filter((p) => p.includes("status subresource")), k).toEqual([]);
     // $ref, additionalProperties, additionalItems and the list type are pointers in Go: "" and false are set, not zero.
     const refused: Obj = {
@@ -342,6 +367,19 @@ describe("the API server's rules for the CRD itself", () => {
       c.metadata.name = `${long}.example.com`;
     })).toEqual([`spec.names.plural: Invalid value: "${long}": must be no more than 63 characters`]);
     expect(problems((c) => (c.spec.names.listKind = 5))).toEqual(["spec.names.listKind: Required value"]);
+  });
+
+  it("join every reason a name fails with a comma, as the server does", () => {
+    const long = `${"G".repeat(251)}.io`;
+    expect(problems((c) => {
+      c.spec.group = long;
+      c.metadata.name = "widgets.example.com";
+    }).filter((p) => p.startsWith("spec.group"))).toEqual([`spec.group: Invalid value: "${long}": must be no more than 253 characters,${DNS1123}`]);
+    const plural = "W".repeat(64);
+    expect(problems((c) => (c.spec.names.plural = plural)).filter((p) => p.startsWith("spec.names"))).toEqual([`spec.names.plural: Invalid value: "${plural}": must be no more than 63 characters,${DNS1035}`]);
+    expect(problems((c) => (c.spec.versions[0].name = plural))).toEqual([`spec.versions[0].name: Invalid value: "${plural}": must be no more than 63 characters,${DNS1035}`]);
+    // kind and listKind both empty are missing, not the same.
+    expect(problems((c) => (c.spec.names = { plural: "widgets", singular: "widget", kind: "", listKind: "" }))).toEqual(["spec.names.kind: Required value", "spec.names.listKind: Required value"]);
   });
 
   it("want metadata.name to be a DNS subdomain and plural.group", () => {
