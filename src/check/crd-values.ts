@@ -124,7 +124,7 @@ function valueValidations(value: unknown, s: CrdSchema, where: string, out: stri
   if (typeof value === "number") {
     if (typeof s.maximum === "number" && (s.exclusiveMaximum === true ? value >= s.maximum : value > s.maximum)) out.push(`${where}: above the maximum ${s.maximum}`);
     if (typeof s.minimum === "number" && (s.exclusiveMinimum === true ? value <= s.minimum : value < s.minimum)) out.push(`${where}: below the minimum ${s.minimum}`);
-    // go-openapi validate.MultipleOf: the quotient must be an integer (for a factor below 1, computed as data × 1/factor).
+    // go-openapi validate.MultipleOf: the quotient must be an integer (for a factor below 1, computed as 1/factor * data).
     if (typeof s.multipleOf === "number" && s.multipleOf > 0 && !isJsonInteger(s.multipleOf < 1 ? (1 / s.multipleOf) * value : value / s.multipleOf)) out.push(`${where}: not a multiple of ${s.multipleOf}`);
   }
   if (Array.isArray(value)) {

@@ -82,7 +82,7 @@ function single(v: string): number | undefined {
   return cps.length === 1 ? cps[0]!.codePointAt(0) : undefined;
 }
 
-/** The key of a case-folding orbit: lower case of upper case (K, the Kelvin sign, and k both to k; ſ and s to s). */
+/** The key of a case-folding orbit: lower case of upper case (U+212A, the Kelvin sign, and k both to k; U+017F, the long s, and s to s). */
 function foldKey(c: number): number {
   const upper = single(String.fromCodePoint(c).toUpperCase()) ?? c;
   return single(String.fromCodePoint(upper).toLowerCase()) ?? c;
@@ -110,7 +110,7 @@ function folded(ranges: readonly (readonly [number, number])[]): [number, number
   return out;
 }
 
-/** `\p{Name}`: a general category (L, Lu, …), a script (Greek, …) or Any, as JavaScript names them; undefined if neither knows it. */
+/** `\p{Name}`: a general category (L, Lu, ...), a script (Greek, ...) or Any, as JavaScript names them; undefined if neither knows it. */
 function unicodeClass(name: string, negated: boolean): string | undefined {
   if (name === "Any") return negated ? "[^\\u{0}-\\u{10ffff}]" : "[\\u{0}-\\u{10ffff}]";
   for (const js of [/^[A-Z][a-z]?$/.test(name) ? name : undefined, `Script=${name}`]) {
@@ -406,7 +406,7 @@ class Parser {
     return bad();
   }
 
-  /** `[…]`: ranges, escapes, `[:alpha:]`, as one JavaScript class. */
+  /** `[...]`: ranges, escapes, `[:alpha:]`, as one JavaScript class. */
   private charClass(f: Flags): string {
     const start = this.pos;
     this.pos++;
