@@ -185,6 +185,12 @@ const CASES: [string, Obj, ...string[]][] = [
     `${P}.anyOf[0].items.anyOf[0].nullable: Forbidden: must be false to be structural`, `${P}.anyOf[0].properties[a].anyOf[0].description: Forbidden: must be empty to be structural`,
     `${P}.not.anyOf[0].default: Forbidden: must be undefined to be structural`,
     `${P}.items: Required value: because it is defined in ${P}.anyOf[0].items`],
+  ["$schema in a list of schemas", spec({ type: "string", allOf: [{ $schema: "x" }] }), `${ROOT}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`],
+  ["a default of the wrong type on the root kind: refused for where it is, not checked", obj({ kind: { type: "string", default: 5 } }), `${ROOT}.properties[kind].default: Forbidden: must not be set in top-level kind`],
+  ["a default on the root apiVersion", obj({ apiVersion: { type: "string", default: "v1" } }), `${ROOT}.properties[apiVersion].default: Forbidden: must not be set in top-level apiVersion`],
+  ["a default without a required field", spec({ type: "object", required: ["a"], properties: { a: { type: "string" } }, default: {} }), `${P}.default.a: required`],
+  ["int-or-string with a third branch in its anyOf", spec({ "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }, { type: "boolean" }] }),
+    `${P}.anyOf[0].type: Forbidden: must be empty to be structural`, `${P}.anyOf[1].type: Forbidden: must be empty to be structural`, `${P}.anyOf[2].type: Forbidden: must be empty to be structural`],
   ["a pattern with a backreference", spec({ type: "string", pattern: "(a)\\1" }), `${P}.pattern: Invalid value: "(a)\\\\1": must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: \`\\1\``],
   ["a pattern with a lookbehind", spec({ type: "string", pattern: "(?<!a)b" }), `${P}.pattern: Invalid value: "(?<!a)b": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?<\``],
   ["a pattern that does not parse", spec({ type: "string", pattern: "[a" }), `${P}.pattern: Invalid value: "[a": must be a valid regular expression, but isn't: error parsing regexp: missing closing ]: \`[a\``],
@@ -262,6 +268,7 @@ describe("the API server's CRD rules", () => {
       // Lists that are not sets or maps: objects without map type, nullable items.
       crd(spec({ type: "array", items: { type: "object", nullable: true, properties: { a: { type: "string" } } } })),
       crd(spec({ type: "array", items: { type: "array", items: { type: "string" }, "x-kubernetes-list-type": "set" }, "x-kubernetes-list-type": "atomic" })),
+      crd(obj({ metadata: { type: "object", nullable: false, description: "" } })),
       // A scale subresource alone is no status subresource.
       crd({ type: "object", anyOf: [{ required: ["spec"] }], properties: { spec: { type: "object" } } }, { subresources: { scale: { specReplicasPath: ".spec.r", statusReplicasPath: ".status.r" } } }),
       // 63 characters is a DNS label still.

@@ -26,6 +26,8 @@ describe("values under a CRD schema, as the API server reads them", () => {
     // (1 / 0.07) × 0.21 is 2.9999999999999996, which Go truncates to 2: not a multiple, to Go either.
     expect(at(0.21, { type: "number", multipleOf: 0.07 })).toEqual(["spec: not a multiple of 0.07"]);
     // A factor that is no positive number is left alone (a CRD with one is refused before any value).
+    // 3.3 / 1.1 is 2.9999999999999996: Go truncates it to 2, so not a multiple (the other way round would say 3).
+    expect(at(3.3, { type: "number", multipleOf: 1.1 })).toEqual(["spec: not a multiple of 1.1"]);
     expect(at(5, { type: "number", multipleOf: 0 })).toEqual([]);
     expect(at(5, { type: "number", multipleOf: -5 })).toEqual([]);
   });
@@ -66,6 +68,11 @@ describe("values under a CRD schema, as the API server reads them", () => {
     expect(at({ a: 1, b: 2 }, { "x-kubernetes-preserve-unknown-fields": true, maxItems: 1, maxLength: 1, maximum: 0 })).toEqual([]);
     expect(at(5, { maxLength: 0, maxItems: 0, maxProperties: 0, pattern: "^x$" })).toEqual([]);
     expect(at(true, { type: "boolean", maximum: 0, minimum: 2, multipleOf: 3 })).toEqual([]);
+  });
+
+  it("anyOf: one passing branch is enough, and so are two", () => {
+    expect(at("ab", { type: "string", anyOf: [{ minLength: 1 }, { maxLength: 5 }] })).toEqual([]);
+    expect(at("ab", { type: "string", oneOf: [{ minLength: 1 }, { maxLength: 5 }] })).toEqual(["spec: does not satisfy oneOf"]);
   });
 
   it("required: named with the path to the object that lacks it, and left alone for a partial object", () => {

@@ -72,6 +72,8 @@ describe("output validation", () => {
     expect(bad("monitoring.paodin.io/v1alpha1", "Service", { spec: { nope: 1 } })).toEqual(["/spec must NOT have additional properties"]);
     expect(bad("monitoring.paodin.io/v1alpha1", "ThanosReceiveIngestor", { spec: { nope: 1 } })).toEqual(["/spec must NOT have additional properties"]);
     expect(bad("v1", "ConfigMap", { data: { a: 1 } })).toEqual(["/data/a must be string"]);
+    // A problem of the object itself has no path before it.
+    expect(checkObject({ apiVersion: "monitoring.paodin.io/v1alpha1", kind: "Store", metadata: meta, bogus: 1 } as unknown as K8sObject)).toEqual(["must NOT have additional properties"]);
     expect(bad("external-secrets.io/v1", "ExternalSecret", { spec: { refreshInterval: 5 } })).toEqual(["/spec/refreshInterval must be string"]);
     expect(bad("external-secrets.io/v1beta1", "ExternalSecret", { spec: { refreshInterval: 5 } })).toEqual(["/spec/refreshInterval must be string"]);
     expect(bad("apiextensions.k8s.io/v1", "CustomResourceDefinition", { spec: { group: "example.com", names: { plural: "widgets", kind: "Widget" }, scope: "Namespaced", versions: [] } })).toEqual([
