@@ -191,6 +191,8 @@ const CASES: [string, Obj, ...string[]][] = [
   ["a default without a required field", spec({ type: "object", required: ["a"], properties: { a: { type: "string" } }, default: {} }), `${P}.default.a: required`],
   ["int-or-string with a third branch in its anyOf", spec({ "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }, { type: "boolean" }] }),
     `${P}.anyOf[0].type: Forbidden: must be empty to be structural`, `${P}.anyOf[1].type: Forbidden: must be empty to be structural`, `${P}.anyOf[2].type: Forbidden: must be empty to be structural`],
+  ["int-or-string with an anyOf of boolean and string", spec({ "x-kubernetes-int-or-string": true, anyOf: [{ type: "boolean" }, { type: "string" }] }),
+    `${P}.anyOf[0].type: Forbidden: must be empty to be structural`, `${P}.anyOf[1].type: Forbidden: must be empty to be structural`],
   ["a pattern with a backreference", spec({ type: "string", pattern: "(a)\\1" }), `${P}.pattern: Invalid value: "(a)\\\\1": must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: \`\\1\``],
   ["a pattern with a lookbehind", spec({ type: "string", pattern: "(?<!a)b" }), `${P}.pattern: Invalid value: "(?<!a)b": must be a valid regular expression, but isn't: error parsing regexp: invalid or unsupported Perl syntax: \`(?<\``],
   ["a pattern that does not parse", spec({ type: "string", pattern: "[a" }), `${P}.pattern: Invalid value: "[a": must be a valid regular expression, but isn't: error parsing regexp: missing closing ]: \`[a\``],
