@@ -1,8 +1,7 @@
 import fc from "fast-check";
-import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { re2 } from "../src/check/re2.js";
-import { buildGoProgram, goAvailable, removeGoPrograms } from "./helpers/go.js";
+import { buildGoProgram, goAvailable, removeGoPrograms, runGoProgram } from "./helpers/go.js";
 
 /**
  * A CRD `pattern` as the API server compiles and matches it: Go's regexp, run (test/goregexp),
@@ -32,11 +31,7 @@ describe.skipIf(!goAvailable())("CRD patterns as Go's regexp reads them", () => 
   }, 120_000);
   afterAll(() => removeGoPrograms());
 
-  const go = (patterns: readonly string[]): { error: string; matches: boolean[] | null }[] => {
-    const r = spawnSync(binary, [], { input: JSON.stringify(patterns.map((pattern) => ({ pattern, inputs: INPUTS }))), encoding: "utf8", maxBuffer: 1 << 28 });
-    if (r.error !== undefined || r.status !== 0) throw new Error(`test/goregexp failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as { error: string; matches: boolean[] | null }[];
-  };
+  const go = (patterns: readonly string[]) => runGoProgram<{ error: string; matches: boolean[] | null }[]>(binary, patterns.map((pattern) => ({ pattern, inputs: INPUTS })));
   const disagreements = (patterns: readonly string[]): string[] => {
     const answers = go(patterns);
     return patterns.flatMap((p, i) => {

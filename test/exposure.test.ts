@@ -1,11 +1,10 @@
 import fc from "fast-check";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORMATS } from "../src/validate/formats.js";
 import { exampleFleet, run, testdir } from "./helpers/cli.js";
-import { buildGoProgram, goAvailable, removeGoPrograms } from "./helpers/go.js";
+import { buildGoProgram, goAvailable, removeGoPrograms, runGoProgram } from "./helpers/go.js";
 import { withNodeAddresses } from "./helpers/variants.js";
 
 /**
@@ -44,9 +43,7 @@ describe.skipIf(!goAvailable())("fleet networks read as Go's net.ParseCIDR reads
   afterAll(() => removeGoPrograms());
 
   const parseWithGo = (values: readonly string[]): boolean[] => {
-    const r = spawnSync(binary, [], { input: JSON.stringify(values), encoding: "utf8", maxBuffer: 1 << 28 });
-    if (r.error !== undefined || r.status !== 0) throw new Error(`test/gocidr failed: ${r.stderr}`);
-    return JSON.parse(r.stdout) as boolean[];
+    return runGoProgram<boolean[]>(binary, values);
   };
   const disagreements = (values: readonly string[]) => {
     const go = parseWithGo(values);

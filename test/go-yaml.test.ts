@@ -1,8 +1,7 @@
 import fc from "fast-check";
-import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toYaml } from "../src/emit/yaml.js";
-import { buildGoProgram, goAvailable, removeGoPrograms, goYamlDataArb as dataArb, goYamlScalarArb as scalarArb, missingGoSources, TRICKY_STRINGS as TRICKY } from "./helpers/go.js";
+import { buildGoProgram, goAvailable, removeGoPrograms, runGoProgram, goYamlDataArb as dataArb, goYamlScalarArb as scalarArb, missingGoSources, TRICKY_STRINGS as TRICKY } from "./helpers/go.js";
 
 /**
  * What toYaml writes, Go reads back as exactly the same data: both readers our overlays meet,
@@ -31,9 +30,7 @@ let binary = "";
 
 /** Each text read by both Go readers, in one process of test/goyaml. */
 function readWithGo(texts: readonly string[]): Readings[] {
-  const r = spawnSync(binary, [], { input: JSON.stringify(texts), encoding: "utf8", maxBuffer: 1 << 30 });
-  if (r.error !== undefined || r.status !== 0) throw new Error(`test/goyaml failed (${r.error?.message ?? `exit ${String(r.status)}`}):\n${r.stderr}`);
-  const out = JSON.parse(r.stdout) as Readings[];
+  const out = runGoProgram<Readings[]>(binary, texts);
   if (out.length !== texts.length) throw new Error(`test/goyaml read ${out.length} texts of ${texts.length}`);
   return out;
 }

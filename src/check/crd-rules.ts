@@ -41,8 +41,9 @@ export function crdProblems(crd: unknown): string[] {
   // ValidateObjectMeta with the CRD's name function: a DNS subdomain, and plural.group.
   if (name === "") out.push("metadata.name: Required value: name or generateName is required");
   else for (const why of [...dns1123Subdomain(name), ...(name === `${str(names.plural)}.${group}` ? [] : ['must be spec.names.plural+"."+spec.group'])]) out.push(`metadata.name: Invalid value: ${q(name)}: ${why}`);
+  const groupErrors = dns1123Subdomain(group);
   if (group === "") out.push("spec.group: Required value");
-  else if (dns1123Subdomain(group).length > 0) out.push(`spec.group: Invalid value: ${q(group)}: ${dns1123Subdomain(group).join(",")}`);
+  else if (groupErrors.length > 0) out.push(`spec.group: Invalid value: ${q(group)}: ${groupErrors.join(",")}`);
   else if (!group.includes(".")) out.push(`spec.group: Invalid value: ${q(group)}: should be a domain with at least one dot`);
   if (spec.scope === undefined || spec.scope === "") out.push("spec.scope: Required value");
   else if (spec.scope !== "Namespaced" && spec.scope !== "Cluster") out.push(`spec.scope: Unsupported value: ${q(spec.scope)}: supported values: "Cluster", "Namespaced"`);

@@ -28,8 +28,8 @@ const fail = (code: string, expr: string): never => {
 export function re2(pattern: string): Re2 {
   try {
     const p = new Parser(pattern);
+    // At the top level the parser reads to the end; a `)` there fails inside it.
     const source = p.alternation({ i: false, m: false, s: false, U: false }, 0);
-    if (p.pos < p.chars.length) fail("unexpected )", pattern);
     return { ok: true, regexp: new RegExp(source, "u") };
   } catch (e) {
     if (e instanceof Re2Error) return { ok: false, error: e.message };
@@ -125,6 +125,27 @@ function unicodeClass(name: string, negated: boolean): string | undefined {
   return undefined;
 }
 
+/** `.`, the anchors and the word boundaries as JavaScript sources under the flags, or undefined for any other text. */
+function fixedAtom(text: string, f: Flags): string | undefined {
+  switch (text) {
+    case ".":
+      return f.s ? "[\\u{0}-\\u{10ffff}]" : "[^\\n]";
+    case "^":
+      return f.m ? "(?:^|(?<=\\n))" : "(?:^)";
+    case "$":
+      return f.m ? "(?:$|(?=\\n))" : "(?:$)";
+    case "\\A":
+      return "(?:^)";
+    case "\\z":
+      return "(?:$)";
+    case "\\b":
+    case "\\B":
+      return `(?:${text})`;
+    default:
+      return undefined;
+  }
+}
+
 class Parser {
   readonly chars: string[];
   pos = 0;
@@ -211,38 +232,15 @@ class Parser {
         push(this.charClass(f));
         continue;
       }
-      if (c === ".") {
-        this.pos++;
-        push(f.s ? "[\\u{0}-\\u{10ffff}]" : "[^\\n]");
-        continue;
-      }
-      if (c === "^") {
-        this.pos++;
-        push(f.m ? "(?:^|(?<=\\n))" : "(?:^)");
-        continue;
-      }
-      if (c === "$") {
-        this.pos++;
-        push(f.m ? "(?:$|(?=\\n))" : "(?:$)");
+      const text = c === "\\" ? `\\${this.peek(1) ?? ""}` : c;
+      const fixed = fixedAtom(text, f);
+      if (fixed !== undefined) {
+        this.pos += text.length;
+        push(fixed);
         continue;
       }
       if (c === "\\") {
         const next = this.peek(1);
-        if (next === "A") {
-          this.pos += 2;
-          push("(?:^)");
-          continue;
-        }
-        if (next === "z") {
-          this.pos += 2;
-          push("(?:$)");
-          continue;
-        }
-        if (next === "b" || next === "B") {
-          this.pos += 2;
-          push(next === "b" ? "(?:\\b)" : "(?:\\B)");
-          continue;
-        }
         if (next === "Q") {
           this.pos += 2;
           const end = this.rest().indexOf("\\E");

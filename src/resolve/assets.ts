@@ -2,6 +2,7 @@ import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Do
 import { firstLine } from "../diagnostics/format.js";
 import { resultOf, type Issue, type Result } from "../diagnostics/issue.js";
 import { documentData, duplicateKeys } from "../load/limits.js";
+import { isPlainObject } from "./merge.js";
 import type { Asset, ResolvedCluster, ResolvedFleet } from "./model.js";
 
 /**
@@ -45,10 +46,6 @@ export function assetsOf(fleet: ResolvedFleet): NamedFile[] {
 const SOPS_VALUE = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]$/;
 /** The key types of sops' metadata (stores/stores.go at v3.13.2; `hckms` is HuaweiCloud KMS, new in 3.12). */
 const SOPS_KEY_GROUPS = ["kms", "gcp_kms", "hckms", "azure_kv", "hc_vault", "age", "pgp", "key_groups"];
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function nonEmptyList(v: unknown): boolean {
   return Array.isArray(v) && v.length > 0;
@@ -201,7 +198,7 @@ function checkSecretFile(fleet: ResolvedFleet, text: string, at: At, issues: Iss
 }
 
 function sealedProblem(o: unknown, key: string): string | undefined {
-  if (!isRecord(o)) return "is not a Kubernetes object";
+  if (!isPlainObject(o)) return "is not a Kubernetes object";
   if (o.apiVersion !== "bitnami.com/v1alpha1" || o.kind !== "SealedSecret") return `is a ${String(o.kind)} (${String(o.apiVersion)}), not a SealedSecret (bitnami.com/v1alpha1); seal the Secret with kubeseal`;
   const meta = o.metadata as Record<string, unknown> | undefined;
   if (typeof meta?.name !== "string" || typeof meta.namespace !== "string") return "must name its Secret and namespace in metadata (kubeseal seals for one namespace)";
@@ -213,14 +210,14 @@ function sealedProblem(o: unknown, key: string): string | undefined {
 }
 
 function sopsProblem(o: unknown, key: string): string | undefined {
-  if (!isRecord(o)) return "is not a Kubernetes object";
+  if (!isPlainObject(o)) return "is not a Kubernetes object";
   if ([o.apiVersion, o.kind].some((v) => typeof v === "string" && SOPS_VALUE.test(v))) {
     return "has its apiVersion and kind encrypted: paodin-fleet must read the Secret's kind, name and namespace, so encrypt only its data (sops --encrypt --encrypted-regex '^(data|stringData)$')";
   }
   if (o.apiVersion !== "v1" || o.kind !== "Secret") return `is a ${String(o.kind)} (${String(o.apiVersion)}), not a v1 Secret`;
   const sops = o.sops;
   // sops writes each key type it used as a list, and older releases write the others as empty lists.
-  if (!isRecord(sops) || typeof sops.mac !== "string" || !SOPS_KEY_GROUPS.some((k) => nonEmptyList(sops[k]))) {
+  if (!isPlainObject(sops) || typeof sops.mac !== "string" || !SOPS_KEY_GROUPS.some((k) => nonEmptyList(sops[k]))) {
     return "is not encrypted with SOPS (no sops metadata with a mac and keys); encrypt it with sops --encrypt";
   }
   const meta = o.metadata as Record<string, unknown> | undefined;

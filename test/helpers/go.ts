@@ -62,6 +62,13 @@ export function buildGoProgram(name: string, extraArgs: (dir: string) => string[
   return binary;
 }
 
+/** Runs a program of buildGoProgram with `input` as JSON on stdin; its stdout read as JSON. */
+export function runGoProgram<T>(binary: string, input: unknown): T {
+  const r = spawnSync(binary, [], { input: JSON.stringify(input), encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.error !== undefined || r.status !== 0) throw new Error(`test/${path.basename(binary)} failed (${r.error?.message ?? `exit ${String(r.status)}`}):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
 /** Removes what buildGoProgram built (from an afterAll: test workers end without an exit event to hook). */
 export function removeGoPrograms(): void {
   for (const binary of built.values()) rmSync(path.dirname(binary), { recursive: true, force: true });
