@@ -589,6 +589,23 @@ describe("the output directory", () => {
     expect(readdirSync(t.dir).sort()).toEqual(["clusters", "notes.txt"]);
   });
 
+  it("diff reads an output directory only when it is one: a file, or a loop of links, is a usage error, never an internal one", async () => {
+    const { dir, cleanup } = testdir({ ...exampleFleet(), "notes.txt": "x\n" });
+    try {
+      expect(await run(["diff", "--out", "notes.txt"], dir)).toEqual(usage("--out notes.txt is not a directory"));
+      expect(await run(["diff", "--out", "notes.txt", "--format", "json"], dir)).toEqual(usage("--out notes.txt is not a directory"));
+      symlinkSync("notes.txt", path.join(dir, "linked"));
+      expect(await run(["diff", "--out", "linked"], dir)).toEqual(usage("--out linked is not a directory"));
+      symlinkSync("loop-b", path.join(dir, "loop-a"));
+      symlinkSync("loop-a", path.join(dir, "loop-b"));
+      expect(await run(["diff", "--out", "loop-a"], dir)).toEqual(usage("--out loop-a leads through too many levels of symbolic links (a loop?)"));
+      // Absent is no error: nothing rendered yet, everything added.
+      expect(await run(["diff", "--out", "none", "--format", "json"], dir)).toMatchObject({ code: 0 });
+    } finally {
+      cleanup();
+    }
+  });
+
   it("outside the project: only with --allow-outside", async () => {
     const other = testdir();
     try {

@@ -3,7 +3,8 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { objectsOf, scanSingleObject, staysInCluster, type ObjectId } from "../src/output/diff-objects.js";
+import { HEADER_PREFIX } from "../src/emit/emit.js";
+import { objectsOf, scanSingleObject, staysInCluster, withoutHeader, type ObjectId } from "../src/output/diff-objects.js";
 import { REPO } from "./helpers/cli.js";
 
 /**
@@ -22,7 +23,7 @@ function yamlIds(content: string): ObjectId[] | "error" {
     if (doc.errors.length > 0) return "error";
     const o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
     if (o === null || typeof o !== "object" || typeof o.apiVersion !== "string" || typeof o.kind !== "string") continue;
-    if (o.kind === "Kustomization" && o.apiVersion.startsWith("kustomize.config.k8s.io/")) {
+    if (o.apiVersion.startsWith("kustomize.config.k8s.io/")) {
       out.push({ apiVersion: o.apiVersion, kind: o.kind, name: "" });
       continue;
     }
@@ -190,6 +191,64 @@ describe("the object scanner of diff", () => {
     );
   });
 
+  it("declines the lines it reads that YAML does not read as it would: the file's objects are the yaml package's", () => {
+    const CM = "apiVersion: v1\nkind: ConfigMap\n";
+    const ids = (content: string) => objectsOf("f.yaml", content).map((o) => o.id);
+    // Invalid where the scanner reads: no object, whatever the identity lines say.
+    for (const invalid of [
+      `${CM}data: "a" b\nmetadata:\n  name: x\n`,
+      `${CM}data: "a" "b"\nmetadata:\n  name: x\n`,
+      `- a\n${CM}metadata:\n  name: x\n`,
+      `${CM}metadata:\n  - a\n  name: x\n`,
+      `  data: 1\n${CM}metadata:\n  name: x\n`,
+      `${CM}metadata:\n  name: "a"x\n`,
+      `${CM}metadata: x\n  name: a\n`,
+    ]) {
+      expect(yamlIds(invalid), invalid).toBe("error");
+      expect(ids(invalid), invalid).toEqual([]);
+    }
+    // Valid, and read as YAML reads it: an escape, a quote inside a plain scalar, no value at all.
+    expect(ids(`${CM}metadata:\n  name: x\n  namespace: "k\\x41"\n`)).toEqual([{ apiVersion: "v1", kind: "ConfigMap", name: "x", namespace: "kA" }]);
+    expect(ids(`${CM}metadata:\n  name: x"a"\n`)).toEqual([{ apiVersion: "v1", kind: "ConfigMap", name: 'x"a"' }]);
+    expect(ids(`${CM}metadata:\n  name:\n`)).toEqual([]);
+    expect(ids(`${CM}metadata: x\n`)).toEqual([]);
+    // A key twice (the scanner leaves it to the package): its last value, as Go's YAML readers take it.
+    expect(ids(`${CM}kind: Secret\nmetadata:\n  name: x\n`)).toEqual([{ apiVersion: "v1", kind: "Secret", name: "x" }]);
+    expect(ids(`---\n${CM}kind: Secret\nmetadata:\n  name: x\n---\n${CM}metadata:\n  name: y\n`)).toEqual([
+      { apiVersion: "v1", kind: "Secret", name: "x" },
+      { apiVersion: "v1", kind: "ConfigMap", name: "y" },
+    ]);
+    // Empty documents around the object (a stray `---`, a comment alone): one object, so its
+    // text is the whole file, as the scanner takes a file of one object.
+    for (const content of [`# notes\n---\n${CM}metadata:\n  name: x\n`, `---\n# notes\n---\n${CM}metadata:\n  name: x\n`, `${CM}metadata:\n  name: x\n---\n`, `${CM}metadata:\n  name: x\n---\nnull\n`]) {
+      expect(objectsOf("f.yaml", content), content).toEqual([{ id: { apiVersion: "v1", kind: "ConfigMap", name: "x" }, text: content, shown: content }]);
+    }
+    // A header line anywhere goes with its newline; on the last line, with the newline before it.
+    expect(withoutHeader(`${HEADER_PREFIX} x\na: 1\n`)).toBe("a: 1\n");
+    expect(withoutHeader(`a: 1\n${HEADER_PREFIX} x`)).toBe("a: 1");
+    expect(withoutHeader(`a: 1\n${HEADER_PREFIX} x\n${HEADER_PREFIX} y`)).toBe("a: 1");
+    expect(withoutHeader(`a: 1 ${HEADER_PREFIX}\n`)).toBe(`a: 1 ${HEADER_PREFIX}\n`);
+  });
+
+  it("names kustomize's own files (a Kustomization, a Component) by their path, scanned or parsed", () => {
+    for (const body of ["kind: Kustomization\nresources: []\n", "kind: Component\nresources: []\n", "kind: Component\nmetadata:\n  name: c\n"]) {
+      for (const content of [`apiVersion: kustomize.config.k8s.io/v1alpha1\n${body}`, `---\napiVersion: kustomize.config.k8s.io/v1alpha1\n${body}---\n`]) {
+        expect(objectsOf("base/kustomization.yaml", content).map((o) => o.id), content).toEqual([{ apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: body.slice(6, body.indexOf("\n")), name: "base/kustomization.yaml" }]);
+      }
+    }
+  });
+
+  it("hides a Secret's values where they are, and adds no field it does not have", () => {
+    const only = (fields: string) => objectsOf("s.yaml", `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n${fields}`)[0]!.shown;
+    expect(only("stringData:\n  a: x\n")).toBe("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  a: <hidden>\n");
+    expect(only("data: x\n")).toBe("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata: <hidden>\n");
+    expect(only("type: Opaque\n")).toBe("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\n");
+    const sealed = (spec: string) => objectsOf("s.yaml", `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n${spec}`)[0]!.shown;
+    expect(sealed("spec:\n  encryptedData:\n    a: AgB\n")).toBe("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\nspec:\n  encryptedData:\n    a: <hidden>\n");
+    expect(sealed("")).toBe("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n");
+    expect(sealed("spec:\n  template: {}\n")).toBe("apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\nspec:\n  template: {}\n");
+  });
+
   it("names a kustomization file by its path, and hides Secret values", () => {
     expect(objectsOf("kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n")[0]!.id.name).toBe("kustomization.yaml");
     const secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: n\nstringData:\n  thanos.yaml: c2VjcmV0\n";
@@ -205,5 +264,8 @@ describe("the object scanner of diff", () => {
     expect(staysInCluster(store.content)).toBe(false);
     expect(staysInCluster("kind: ConfigMap\nmetadata:\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\n")).toBe(true);
     expect(staysInCluster("kind: ConfigMap\nmetadata:\n  annotations:\n    note: Prune=false is not an option here\n")).toBe(false);
+    // A key twice elsewhere is no error to Go's readers (the last one counts), nor here.
+    expect(staysInCluster("kind: ConfigMap\nkind: ConfigMap\nmetadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: Disabled\n")).toBe(true);
+    expect(staysInCluster("kind: ConfigMap\nmetadata: x\n# kustomize.toolkit.fluxcd.io/prune\n")).toBe(false);
   });
 });

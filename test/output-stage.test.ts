@@ -431,6 +431,8 @@ describe("what a render keeps", () => {
       writeFileSync(path.join(dir, "overlays/member-1/stale.yaml"), gen);
       writeFileSync(path.join(dir, "overlays/member-2/stale.yaml"), gen);
       writeFileSync(path.join(dir, "overlays/member-2/mine.yaml"), "kind: Mine\n");
+      // A Flux file is the selected cluster's only when it is named <cluster>.yaml, exactly.
+      writeFileSync(path.join(dir, "overlays/_flux/member.yaml-1"), gen);
       const check = await run(["render", "--check", "--json", "--cluster", "member-1"], dir);
       expect(JSON.parse(check.stdout)).toEqual({ upToDate: false, added: [], changed: [], removed: ["member-1/stale.yaml"], foreign: ["member-2/mine.yaml"], blocked: [] });
       const r = await run(["render", "--cluster", "member-1"], dir);
@@ -442,7 +444,7 @@ describe("what a render keeps", () => {
       expect(existsSync(path.join(dir, "overlays/member-1/stale.yaml"))).toBe(false);
       expect(readFileSync(path.join(dir, "overlays/member-2/stale.yaml"), "utf8")).toBe(gen);
       // Without --cluster (or an empty selection), everything is in scope.
-      expect(JSON.parse((await run(["render", "--check", "--json"], dir)).stdout)).toMatchObject({ removed: ["member-2/stale.yaml"] });
+      expect(JSON.parse((await run(["render", "--check", "--json"], dir)).stdout)).toMatchObject({ removed: ["_flux/member.yaml-1", "member-2/stale.yaml"] });
     } finally {
       cleanup();
     }

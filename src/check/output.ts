@@ -1,3 +1,4 @@
+import type { ErrorObject } from "ajv";
 import { ArgoCD, ExternalSecrets, Flux, K8s, Prometheus } from "./output-models.js";
 import { InternalError } from "../diagnostics/issue.js";
 import type { Overlay } from "../emit/emit.js";
@@ -25,8 +26,11 @@ function model(M: Model): Check {
       M.prototype.validate.call(o);
       return [];
     } catch (e) {
-      const errors = (e as { errors?: { instancePath?: string; message?: string }[] }).errors;
-      return errors?.map((x) => `${x.instancePath ?? ""} ${x.message ?? ""}`.trim()) ?? [String((e as Error).message)];
+      // kubernetes-models throws Ajv's ValidationError, which always carries its errors; anything
+      // else it throws is a bug of its own and goes on as one.
+      const errors = (e as { errors?: ErrorObject[] }).errors;
+      if (errors === undefined) throw e;
+      return messages(errors);
     }
   };
 }
@@ -34,8 +38,13 @@ function model(M: Model): Check {
 function ours(schemaId: string): Check {
   return (o) => {
     const validate = validatorFor(schemaId);
-    return validate(o) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`.trim());
+    return validate(o) ? [] : messages(validate.errors ?? []);
   };
+}
+
+/** Ajv's errors as `/path message`; a problem of the object itself has no path before it. */
+function messages(errors: readonly ErrorObject[]): string[] {
+  return errors.map((e) => `${e.instancePath} ${e.message ?? ""}`.trim());
 }
 
 /** External Secrets v1 has the v1beta1 shape for every field paodin-fleet renders; the models package carries v1beta1. */

@@ -7,8 +7,14 @@
  * `\A`, `\z`, `\pL`, `\Q…\E`, `(?P<name>…)` and `[[:alpha:]]` exist, and lookarounds,
  * backreferences and `\u` do not. test/crd-patterns.test.ts holds it to Go's regexp, run.
  *
- * Not modelled: case folding beyond what String.prototype.toLowerCase/toUpperCase give, and
- * Go's leftmost-first choice among alternatives (a match is a match for a `pattern`).
+ * Classes are sets of code points computed here, with Go's order of folding and negation, and
+ * written as positive JavaScript classes.
+ *
+ * Not modelled: the Unicode version. Go 1.18 to 1.20 (the API servers of Kubernetes 1.24 to
+ * 1.27) have Unicode 13.0.0's names and tables; the names are Go's, the code points and case
+ * orbits JavaScript's (Node 20 has a later Unicode), so a character assigned after 13.0.0 is in
+ * `\pL` here and in no class there. Nor Go's leftmost-first choice among alternatives (a match
+ * is a match for a `pattern`).
  */
 export type Re2 = { readonly ok: true; readonly regexp: RegExp } | { readonly ok: false; readonly error: string };
 
@@ -62,10 +68,23 @@ const POSIX: Readonly<Record<string, readonly (readonly [number, number])[]>> = 
   xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
 };
 
-function complement(ranges: readonly (readonly [number, number])[]): [number, number][] {
+type Ranges = readonly (readonly [number, number])[];
+
+/** Sorted, with overlapping and adjacent ranges merged. */
+function normalize(ranges: Ranges): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [lo, hi] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last !== undefined && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+function complement(ranges: Ranges): [number, number][] {
   const out: [number, number][] = [];
   let next = 0;
-  for (const [lo, hi] of ranges) {
+  for (const [lo, hi] of normalize(ranges)) {
     if (lo > next) out.push([next, lo - 1]);
     next = hi + 1;
   }
@@ -74,7 +93,11 @@ function complement(ranges: readonly (readonly [number, number])[]): [number, nu
 }
 
 const cp = (c: number): string => `\\u{${c.toString(16)}}`;
-const rangesSource = (ranges: readonly (readonly [number, number])[]): string => ranges.map(([lo, hi]) => (lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`)).join("");
+/**
+ * A set of code points as one positive JavaScript class. Never a negated one: V8 (Node 20) drops
+ * U+10FFFF from `[^…]` when the set holds U+10FFFE, so negation is computed here.
+ */
+const classSource = (ranges: Ranges): string => `[${normalize(ranges).map(([lo, hi]) => (lo === hi ? cp(lo) : `${cp(lo)}-${cp(hi)}`)).join("")}]`;
 
 /** One code point's case mapping, when it is one code point. */
 function single(v: string): number | undefined {
@@ -90,7 +113,7 @@ function foldKey(c: number): number {
 
 /** Orbits by key, built once, when a pattern first folds case (Go's unicode.SimpleFold orbits, as far as JavaScript's case mappings tell them). */
 let orbits: Map<number, number[]> | undefined;
-function caseVariants(c: number): number[] {
+function allOrbits(): Map<number, number[]> {
   if (orbits === undefined) {
     orbits = new Map();
     for (let x = 0; x <= 0x1ffff; x++) {
@@ -98,32 +121,83 @@ function caseVariants(c: number): number[] {
       if (k !== x || orbits.has(k)) orbits.set(k, [...(orbits.get(k) ?? [k]), ...(k !== x ? [x] : [])]);
     }
   }
-  return (orbits.get(foldKey(c)) ?? []).filter((v) => v !== c);
+  return orbits;
 }
 
-function folded(ranges: readonly (readonly [number, number])[]): [number, number][] {
-  const out: [number, number][] = ranges.map(([lo, hi]) => [lo, hi]);
-  for (const [lo, hi] of ranges) {
-    // Code point by code point for ranges a pattern writes by hand; a range wider than that keeps its own cases only.
-    if (hi - lo <= 512) for (let c = lo; c <= hi; c++) for (const v of caseVariants(c)) out.push([v, v]);
-  }
+function caseVariants(c: number): number[] {
+  return (allOrbits().get(foldKey(c)) ?? []).filter((v) => v !== c);
+}
+
+/** The ranges closed under case folding, as Go's appendFoldedRange: every orbit that meets them, whole. */
+function folded(ranges: Ranges): [number, number][] {
+  const sorted = normalize(ranges);
+  const holds = (c: number): boolean => sorted.some(([lo, hi]) => lo <= c && c <= hi);
+  const out = [...sorted];
+  for (const orbit of allOrbits().values()) if (orbit.some(holds)) for (const v of orbit) out.push([v, v]);
   return out;
 }
 
-/** `\p{Name}`: a general category (L, Lu, ...), a script (Greek, ...) or Any, as JavaScript names them; undefined if neither knows it. */
-function unicodeClass(name: string, negated: boolean): string | undefined {
-  if (name === "Any") return negated ? "[^\\u{0}-\\u{10ffff}]" : "[\\u{0}-\\u{10ffff}]";
-  for (const js of [/^[A-Z][a-z]?$/.test(name) ? name : undefined, `Script=${name}`]) {
-    if (js === undefined) continue;
-    try {
-      new RegExp(`\\p{${js}}`, "u");
-      return `\\${negated ? "P" : "p"}{${js}}`;
-    } catch {
-      // not this kind of name
+/** Go's unicode.Categories (Unicode 13.0.0, Go 1.18 to 1.20, which built the API servers of Kubernetes 1.24 to 1.27): no Cn, and C is Cc, Cf, Co and Cs only. */
+const GO_CATEGORIES = new Set("C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs".split(" "));
+/** Go's unicode.Scripts at the same version: the long names only, none of Unicode 14 or later. */
+const GO_SCRIPTS = new Set(
+  `Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki Bopomofo Brahmi Braille Buginese Buhid
+  Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee Chorasmian Common Coptic Cuneiform Cypriot Cyrillic Deseret Devanagari Dives_Akuru
+  Dogra Duployan Egyptian_Hieroglyphs Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gunjala_Gondi Gurmukhi Han Hangul
+  Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic Inherited Inscriptional_Pahlavi Inscriptional_Parthian Javanese Kaithi Kannada
+  Katakana Kayah_Li Kharoshthi Khitan_Small_Script Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A Linear_B Lisu Lycian Lydian Mahajani Makasar
+  Malayalam Mandaic Manichaean Marchen Masaram_Gondi Medefaidrin Meetei_Mayek Mende_Kikakui Meroitic_Cursive Meroitic_Hieroglyphs Miao Modi Mongolian
+  Mro Multani Myanmar Nabataean Nandinagari New_Tai_Lue Newa Nko Nushu Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic
+  Old_North_Arabian Old_Permic Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Oriya Osage Osmanya Pahawh_Hmong Palmyrene Pau_Cin_Hau Phags_Pa
+  Phoenician Psalter_Pahlavi Rejang Runic Samaritan Saurashtra Sharada Shavian Siddham SignWriting Sinhala Sogdian Sora_Sompeng Soyombo Sundanese
+  Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le Tai_Tham Tai_Viet Takri Tamil Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Ugaritic Vai Wancho
+  Warang_Citi Yezidi Yi Zanabazar_Square`.split(/\s+/),
+);
+
+/**
+ * Every code point but the surrogates, as one string to read a property's ranges off. No text
+ * the server matches holds a surrogate (Go's JSON decoder turns a lone one into U+FFFD), so Cs
+ * matches nothing here, as it matches nothing there.
+ */
+let everyCodePoint: string | undefined;
+/** The code point of a UTF-16 index of that string: U+0000 to U+D7FF, U+E000 to U+FFFF, then two units each. */
+const codePointAt = (i: number): number => (i < 0xd800 ? i : i < 0xf800 ? i + 0x800 : 0x10000 + ((i - 0xf800) >> 1));
+
+const propertyCache = new Map<string, [number, number][]>();
+/** A JavaScript property escape's code points as ranges (JavaScript's Unicode data). */
+function propertyRanges(js: string): [number, number][] {
+  const known = propertyCache.get(js);
+  if (known !== undefined) return known;
+  if (everyCodePoint === undefined) {
+    const parts: string[] = [];
+    for (let c = 0; c <= 0x10ffff; c += 0x1000) {
+      const codes: number[] = [];
+      for (let x = c; x < c + 0x1000; x++) if (x < 0xd800 || x > 0xdfff) codes.push(x);
+      parts.push(String.fromCodePoint(...codes));
     }
+    everyCodePoint = parts.join("");
   }
+  const out: [number, number][] = [];
+  // No class Go names holds both U+D7FF (unassigned) and U+E000, so no run crosses the surrogates.
+  for (const m of everyCodePoint.matchAll(new RegExp(`\\p{${js}}+`, "gu"))) out.push([codePointAt(m.index), codePointAt(m.index + m[0].length - 1)]);
+  propertyCache.set(js, out);
+  return out;
+}
+
+/** `\p{Name}`'s code points: a general category or a script as Go names them, or Any; undefined for a name Go does not know. */
+function unicodeRanges(name: string): [number, number][] | undefined {
+  if (name === "Any") return [[0, 0x10ffff]];
+  if (name === "C") return ["Cc", "Cf", "Co", "Cs"].flatMap(propertyRanges);
+  if (GO_CATEGORIES.has(name)) return propertyRanges(name);
+  if (GO_SCRIPTS.has(name)) return propertyRanges(`Script=${name}`);
   return undefined;
 }
+
+/** A class of Go's (a Perl, POSIX or Unicode one) under the flags: folded first, then negated (parse.go, appendGroup). */
+const group = (ranges: Ranges, negated: boolean, f: Flags): Ranges => {
+  const set = f.i ? folded(ranges) : ranges;
+  return negated ? complement(set) : set;
+};
 
 /** `.`, the anchors and the word boundaries as JavaScript sources under the flags, or undefined for any other text. */
 function fixedAtom(text: string, f: Flags): string | undefined {
@@ -249,14 +323,9 @@ class Parser {
           for (const ch of lit) push(this.literal(ch.codePointAt(0)!, f));
           continue;
         }
-        const cls = this.classEscape();
+        const cls = this.classEscape(f) ?? this.unicodeEscape(f);
         if (cls !== undefined) {
-          push(`[${rangesSource(f.i ? folded(cls) : cls)}]`);
-          continue;
-        }
-        const uni = this.unicodeEscape();
-        if (uni !== undefined) {
-          push(uni);
+          push(classSource(cls));
           continue;
         }
         push(this.literal(this.escape(), f));
@@ -321,17 +390,17 @@ class Parser {
   }
 
   /** `\d \s \w` and their negations, as ranges; undefined for any other escape. */
-  private classEscape(): (readonly [number, number])[] | undefined {
+  private classEscape(f: Flags): Ranges | undefined {
     const e = this.peek(1);
     if (e === undefined) return undefined;
     const ranges = PERL[e.toLowerCase()];
     if (ranges === undefined || !"dswDSW".includes(e)) return undefined;
     this.pos += 2;
-    return e === e.toLowerCase() ? [...ranges] : complement(ranges);
+    return group(ranges, e !== e.toLowerCase(), f);
   }
 
-  /** `\pL`, `\p{Greek}`, `\p{^Greek}`, `\PL` as JavaScript's property escapes. */
-  private unicodeEscape(): string | undefined {
+  /** `\pL`, `\p{Greek}`, `\p{^Greek}`, `\PL` as ranges; undefined for any other escape. */
+  private unicodeEscape(f: Flags): Ranges | undefined {
     const e = this.peek(1);
     if (e !== "p" && e !== "P") return undefined;
     const start = this.pos;
@@ -353,9 +422,9 @@ class Parser {
       negated = !negated;
       name = name.slice(1);
     }
-    const js = unicodeClass(name, negated);
-    if (js === undefined) fail("invalid character class range", this.chars.slice(start, this.pos).join(""));
-    return js;
+    const ranges = unicodeRanges(name);
+    if (ranges === undefined) return fail("invalid character class range", this.chars.slice(start, this.pos).join(""));
+    return group(ranges, negated, f);
   }
 
   /** One escaped character (parse.go, parseEscape): the code point it stands for. */
@@ -410,8 +479,7 @@ class Parser {
     this.pos++;
     const negated = this.peek() === "^";
     if (negated) this.pos++;
-    const ranges: [number, number][] = [];
-    const props: string[] = [];
+    const ranges: (readonly [number, number])[] = [];
     let first = true;
     for (;;) {
       const c = this.peek();
@@ -426,19 +494,13 @@ class Parser {
         const set = POSIX[posix[2]!];
         if (set === undefined) fail("invalid character class range", posix[0]);
         this.pos += posix[0].length;
-        ranges.push(...(posix[1] === "^" ? complement(set!) : set!.map(([a, b]) => [a, b] as [number, number])));
+        ranges.push(...group(set!, posix[1] === "^", f));
         continue;
       }
       if (c === "\\") {
-        const cls = this.classEscape();
+        const cls = this.classEscape(f) ?? this.unicodeEscape(f);
         if (cls !== undefined) {
-          ranges.push(...cls.map(([a, b]) => [a, b] as [number, number]));
-          continue;
-        }
-        const uni = this.unicodeEscape();
-        if (uni !== undefined) {
-          if (uni.startsWith("[")) ranges.push(...(uni.startsWith("[^") ? [] : [[0, 0x10ffff] as [number, number]]));
-          else props.push(uni);
+          ranges.push(...cls);
           continue;
         }
       }
@@ -448,13 +510,12 @@ class Parser {
         this.pos++;
         const hi = this.classChar();
         if (hi < lo) fail("invalid character class range", this.chars.slice(rangeStart, this.pos).join(""));
-        ranges.push([lo, hi]);
-      } else ranges.push([lo, lo]);
+        ranges.push(...group([[lo, hi]], false, f));
+      } else ranges.push(...group([[lo, lo]], false, f));
     }
-    const all = f.i ? folded(ranges) : ranges;
-    const body = rangesSource(all) + props.join("");
-    // An empty class matches nothing: JavaScript's `[]` agrees, `[^]` (negated, empty) everything.
-    return `[${negated ? "^" : ""}${body}]`;
+    // Each item was folded as it was read; the class is negated whole, after (parse.go, parseClass).
+    // An empty set is `[]`, which JavaScript agrees matches nothing.
+    return classSource(negated ? complement(ranges) : ranges);
   }
 
   private classChar(): number {

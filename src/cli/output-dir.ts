@@ -53,7 +53,16 @@ export async function checkOutputDir(cwd: string, outDir: string, clustersDir: s
   if (!isInside(project, out) && !allowOutside) {
     throw new UsageError(`--out ${outDir} is outside the project (${cwd}); add --allow-outside if you mean it`);
   }
-  const info = await stat(out).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new UsageError(`--out ${outDir} is not a directory`);
+  await mustBeDirectory(out, outDir);
   return out;
+}
+
+/** The output directory `diff` reads: as for a render, absent (nothing rendered yet) or a directory, links followed. */
+export async function checkOutputToRead(cwd: string, outDir: string): Promise<void> {
+  await mustBeDirectory(await resolveLinks(path.resolve(cwd, outDir), outDir), outDir);
+}
+
+async function mustBeDirectory(out: string, shown: string): Promise<void> {
+  const info = await stat(out).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) throw new UsageError(`--out ${shown} is not a directory`);
 }

@@ -1,4 +1,4 @@
-import { parseAllDocuments, parseDocument } from "yaml";
+import { isScalar, parseAllDocuments, parseDocument } from "yaml";
 import { HEADER_PREFIX } from "../emit/emit.js";
 import { toYaml } from "../emit/yaml.js";
 
@@ -40,10 +40,12 @@ export function groupOf(apiVersion: string): string {
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
 
-/** kustomize's own build file: not a Kubernetes object, but what the overlay applies. */
+/** kustomize's own build files (a Kustomization, a Component): not Kubernetes objects, but what the overlay applies. */
 export function isKustomizeFile(id: ObjectId): boolean {
-  return id.kind === "Kustomization" && groupOf(id.apiVersion) === "kustomize.config.k8s.io";
+  return isKustomizeGroup(id.apiVersion);
 }
+
+const isKustomizeGroup = (apiVersion: string): boolean => groupOf(apiVersion) === "kustomize.config.k8s.io";
 
 /** Every object in `content` (a file at `file`, relative to its overlay); files that hold none yield nothing. */
 export function objectsOf(file: string, content: string): FileObject[] {
@@ -55,12 +57,13 @@ export function objectsOf(file: string, content: string): FileObject[] {
 function withShown(id: ObjectId, content: string, file: string): FileObject {
   const named = isKustomizeFile(id) ? { ...id, name: file } : id;
   const text = withoutHeader(content);
-  if (SECRET_FIELDS[id.kind] === undefined) return { id: named, text, shown: text };
+  const secret = SECRET_FIELDS[id.kind];
+  if (secret === undefined) return { id: named, text, shown: text };
   // Secrets are rare: read them whole to hide their values. What the scanner takes is a mapping.
   const doc = parseDocument(content, { uniqueKeys: false });
   if (doc.errors.length > 0) return { id: named, text, shown: "<hidden: not valid YAML>\n" };
   try {
-    return { id: named, text, shown: redact(doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>) };
+    return { id: named, text, shown: redact(doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, secret) };
   } catch {
     // An alias deeper down (the scanner does not look there): not expanded, as elsewhere in diff.
     return { id: named, text, shown: "<hidden: YAML aliases not expanded>\n" };
@@ -69,9 +72,11 @@ function withShown(id: ObjectId, content: string, file: string): FileObject {
 
 /** The `yaml` package's reading: every document that is an object (or a kustomization file). */
 function parsedObjects(file: string, content: string): FileObject[] {
+  // An empty stream is an empty array too. A key twice is read as its last value, as Go's YAML readers do.
   const docs = parseAllDocuments(content, { uniqueKeys: false });
-  if (!Array.isArray(docs)) return [];
-  const nonEmpty = docs.filter((d) => d.contents !== null);
+  // An empty document (`---` alone, or a comment) is a null scalar to the package: no object, and
+  // not counted, so that an object with a stray `---` is one document as the scanner takes it.
+  const nonEmpty = docs.filter((d) => !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
   const out: FileObject[] = [];
   for (const doc of nonEmpty) {
     if (doc.errors.length > 0) continue;
@@ -88,7 +93,8 @@ function parsedObjects(file: string, content: string): FileObject[] {
     const own = nonEmpty.length === 1 ? content : withoutMarker(content.slice(doc.range[0], doc.range[2]));
     const text = withoutHeader(own);
     const named = isKustomizeFile(id) ? { ...id, name: file } : id;
-    out.push({ id: named, text, shown: SECRET_FIELDS[id.kind] !== undefined ? redact(o!) : text });
+    const secret = SECRET_FIELDS[id.kind];
+    out.push({ id: named, text, shown: secret !== undefined ? redact(o!, secret) : text });
   }
   return out;
 }
@@ -98,37 +104,38 @@ function withoutMarker(text: string): string {
   return text.startsWith("---\n") ? text.slice(4) : text;
 }
 
+/** A document's identity; a kustomize file's name is its path, given by the caller. (A scalar's fields read as undefined.) */
 function idOf(o: Record<string, unknown> | null): ObjectId | undefined {
-  if (o === null || typeof o !== "object" || typeof o.apiVersion !== "string" || typeof o.kind !== "string") return undefined;
-  if (o.kind === "Kustomization" && groupOf(o.apiVersion) === "kustomize.config.k8s.io") return { apiVersion: o.apiVersion, kind: o.kind, name: "" };
-  const meta = o.metadata as Record<string, unknown> | undefined;
-  if (meta === null || typeof meta !== "object" || typeof meta.name !== "string") return undefined;
+  if (o === null || typeof o.apiVersion !== "string" || typeof o.kind !== "string") return undefined;
+  if (isKustomizeGroup(o.apiVersion)) return { apiVersion: o.apiVersion, kind: o.kind, name: "" };
+  const meta = o.metadata as Record<string, unknown> | null | undefined;
+  if (meta === null || meta === undefined || typeof meta.name !== "string") return undefined;
   return { apiVersion: o.apiVersion, kind: o.kind, name: meta.name, ...(typeof meta.namespace === "string" ? { namespace: meta.namespace } : {}) };
 }
 
 /** The text without its lines that start with paodin-fleet's header (in a rendered file, the first line). */
 export function withoutHeader(text: string): string {
   let at = text.indexOf(HEADER_PREFIX);
-  if (at < 0) return text;
   let out = "";
   let last = 0;
   while (at >= 0) {
     if (at === 0 || text.charCodeAt(at - 1) === 0x0a) {
       const nl = text.indexOf("\n", at);
       out += text.slice(last, at);
-      // The line and its newline go; a header on the last line leaves the newline before it.
+      // The line and its newline go; a header on the last line takes the newline before it
+      // (what came before it ends with one, or is empty).
       last = nl < 0 ? text.length : nl + 1;
-      if (nl < 0 && out.endsWith("\n")) out = out.slice(0, -1);
-      at = nl < 0 ? -1 : text.indexOf(HEADER_PREFIX, last);
+      if (nl < 0) out = out.slice(0, -1);
+      at = text.indexOf(HEADER_PREFIX, last);
     } else at = text.indexOf(HEADER_PREFIX, at + 1);
   }
   return out + text.slice(last);
 }
 
 /** The object with every secret value replaced, re-serialised. Comments (a SOPS file's) go with the values: they could quote them. */
-function redact(o: Record<string, unknown>): string {
+function redact(o: Record<string, unknown>, fields: readonly string[]): string {
   const copy = structuredClone(o);
-  for (const field of SECRET_FIELDS[String(o.kind)] ?? []) {
+  for (const field of fields) {
     const parts = field.split(".");
     let cur: unknown = copy;
     for (const p of parts.slice(0, -1)) cur = (cur as Record<string, unknown> | undefined)?.[p];
@@ -136,7 +143,7 @@ function redact(o: Record<string, unknown>): string {
     const values = holder?.[parts.at(-1)!];
     if (values !== null && typeof values === "object") {
       for (const k of Object.keys(values)) (values as Record<string, unknown>)[k] = "<hidden>";
-    } else if (values !== undefined && holder !== undefined) holder[parts.at(-1)!] = "<hidden>";
+    } else if (values !== undefined) holder![parts.at(-1)!] = "<hidden>"; // a value has a holder
   }
   return toYaml(copy);
 }
@@ -156,8 +163,8 @@ export function staysInCluster(text: string): boolean {
   } catch {
     return false;
   }
+  // A scalar where a mapping goes reads its fields as undefined.
   const annotations = ((o as { metadata?: { annotations?: unknown } } | null)?.metadata?.annotations ?? {}) as Record<string, unknown>;
-  if (annotations === null || typeof annotations !== "object") return false;
   const flux = annotations["kustomize.toolkit.fluxcd.io/prune"];
   const argo = annotations["argocd.argoproj.io/sync-options"];
   return (
@@ -260,14 +267,13 @@ export function scanSingleObject(content: string): ObjectId | null | undefined {
     // is an error to YAML, and deeper ones are skipped.
   }
   if (apiVersion === undefined || kind === undefined) return null;
-  if (kind === "Kustomization" && groupOf(apiVersion) === "kustomize.config.k8s.io") return { apiVersion, kind, name: "" };
+  if (isKustomizeGroup(apiVersion)) return { apiVersion, kind, name: "" };
   if (name === undefined) return sawMetadata ? undefined : null;
   return { apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}) };
 }
 
-/** A one-line scalar the scanner is sure of: plain, or quoted without escapes. */
-function scalar(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+/** A one-line scalar the scanner is sure of: plain, or quoted without escapes (no value: none). */
+function scalar(value = ""): string | undefined {
   if (PLAIN.test(value)) return NOT_A_STRING.test(value) ? undefined : value;
   const q = /^"([^"\\]*)"$/.exec(value) ?? /^'([^']*)'$/.exec(value);
   return q !== null ? q[1] : undefined;

@@ -222,7 +222,7 @@ function release(work: WorkDir, fs: WriterFs, mine: string, show: (p: string) =>
     if (work.removeIfIdle((n) => n === LOCK)) return [];
   } catch (e) {
     if (!isEnvironmentFailure(e)) throw e;
-    const where = typeof e.path === "string" ? show(e.path) : show(work.path);
+    const where = show(e.path ?? work.path);
     if (!fs.exists(mine)) return [`could not remove the work directory (${where}): ${causeOf(e)}; git ignores what is left, and the next render removes it`];
   }
   // …else just the lock.
@@ -241,7 +241,7 @@ function release(work: WorkDir, fs: WriterFs, mine: string, show: (p: string) =>
     work.removeIfIdle();
   } catch (e) {
     if (!isEnvironmentFailure(e)) throw e;
-    return [`could not remove the work directory (${show(typeof e.path === "string" ? e.path : work.path)}): ${causeOf(e)}; git ignores it, and the next render removes it`];
+    return [`could not remove the work directory (${show(e.path ?? work.path)}): ${causeOf(e)}; git ignores it, and the next render removes it`];
   }
   return [];
 }

@@ -13,6 +13,7 @@ import { HEADER_PREFIX } from "../../emit/emit.js";
 import { renderFleet } from "../../pipeline.js";
 import { COMMON, parse } from "../args.js";
 import { useColour, type Io } from "../io.js";
+import { checkOutputToRead } from "../output-dir.js";
 import { enterProject, isDir } from "../project.js";
 import { printWarnings, type CommandResult } from "./shared.js";
 import { EXIT } from "../exit-codes.js";
@@ -78,6 +79,7 @@ export async function diffCommand(argv: readonly string[], cmdIo: Io): Promise<C
   const template = values.template !== undefined ? await readTemplate(path.resolve(io.cwd, values.template)) : DEFAULT_MARKDOWN_TEMPLATE;
 
   const outDir = path.resolve(io.cwd, values.out);
+  await checkOutputToRead(io.cwd, values.out);
   // What to compare with is found first (a bad ref fails at once), and git lists the committed
   // tree while the fleet renders.
   const base = await baseOf(io.cwd, outDir, values.against);
