@@ -76,7 +76,7 @@ function parsedObjects(file: string, content: string): FileObject[] {
   const docs = parseAllDocuments(content, { uniqueKeys: false });
   // An empty document (`---` alone, or a comment) is a null scalar to the package: no object, and
   // not counted, so that an object with a stray `---` is one document as the scanner takes it.
-  const nonEmpty = docs.filter((d) => !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
+  const nonEmpty = docs.filter((d) => !(isScalar(d.contents) && d.contents.value === null));
   const out: FileObject[] = [];
   for (const doc of nonEmpty) {
     if (doc.errors.length > 0) continue;
