@@ -1363,13 +1363,15 @@ describe("the edges a user meets once", () => {
     }
   });
 
-  it("init whose render cannot write (a full disk): the environment error, 74", async () => {
+  it("init whose render cannot write (a full disk): the environment error, 74, and what init wrote", async () => {
     const { dir, cleanup } = testdir();
     try {
       const r = await run(["init"], dir, { PAODIN_FLEET_FAULTS: "ENOSPC@mkdir#1" });
       expect(r.code).toBe(74);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(/^paodin-fleet: cannot lock overlays\/: cannot write \.overlays\.paodin-fleet: no space left on the device \(ENOSPC\); overlays\/ is unchanged[^\n]*\n$/);
+      expect(r.stderr).toMatch(/^paodin-fleet: cannot lock overlays\/: cannot write \.overlays\.paodin-fleet: no space left on the device \(ENOSPC\); overlays\/ is unchanged[^\n]*\n/);
+      // And says what it wrote, and what to run then.
+      expect(r.stderr.split("\n").slice(1)).toEqual(["init wrote clusters/, .github/workflows/paodin-fleet.yml, .gitlab-ci.yml, package.json, .gitignore, but did not render overlays/: once that is fixed, run `npm run render`", ""]);
       // What init wrote before is there: a render once the disk has room completes the fleet.
       expect(readdirSync(dir).sort()).toEqual([".github", ".gitignore", ".gitlab-ci.yml", "clusters", "package.json"]);
     } finally {

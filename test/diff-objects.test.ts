@@ -212,6 +212,10 @@ describe("the object scanner of diff", () => {
     expect(ids(`${CM}metadata:\n  name: x"a"\n`)).toEqual([{ apiVersion: "v1", kind: "ConfigMap", name: 'x"a"' }]);
     expect(ids(`${CM}metadata:\n  name:\n`)).toEqual([]);
     expect(ids(`${CM}metadata: x\n`)).toEqual([]);
+    // A metadata of null (empty or spelled out) beside an object: that object alone, read by the package.
+    for (const content of [`---\n${CM}metadata:\n---\n${CM}metadata:\n  name: y\n`, `${CM}metadata: null\n---\n${CM}metadata:\n  name: y\n`]) {
+      expect(ids(content), content).toEqual([{ apiVersion: "v1", kind: "ConfigMap", name: "y" }]);
+    }
     // A key twice (the scanner leaves it to the package): its last value, as Go's YAML readers take it.
     expect(ids(`${CM}kind: Secret\nmetadata:\n  name: x\n`)).toEqual([{ apiVersion: "v1", kind: "Secret", name: "x" }]);
     expect(ids(`---\n${CM}kind: Secret\nmetadata:\n  name: x\n---\n${CM}metadata:\n  name: y\n`)).toEqual([

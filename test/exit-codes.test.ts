@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { exampleFleet, firstTestSetup, run, testdir } from "./helpers/cli.js";
@@ -80,6 +80,22 @@ describe("exit codes", () => {
       expect(r.stdout).toBe("");
       expect(readFileSync(path.join(t.dir, "overlays/member-1/kustomization.yaml"), "utf8")).toBe(before);
       expect((await run(["render", "--check"], t.dir)).code).toBe(2);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("an environment error in an --out whose folders it made: they go too, and what was there stays", async () => {
+    const t = testdir({ ...exampleFleet(), "deploy/keep": "" });
+    try {
+      // The first write after the work directory's .gitignore: the lock's holder file.
+      for (const out of ["new/deeper/overlays", "deploy/new/overlays"]) {
+        const r = await run(["render", "--out", out], t.dir, { PAODIN_FLEET_FAULTS: "ENOSPC@writeFile#2" });
+        expect(r.code, out).toBe(74);
+        expect(r.stderr, out).toMatch(/no space left on the device \(ENOSPC\)/);
+      }
+      expect(readdirSync(t.dir).sort()).toEqual(["clusters", "deploy"]);
+      expect(readdirSync(path.join(t.dir, "deploy"))).toEqual(["keep"]);
     } finally {
       t.cleanup();
     }

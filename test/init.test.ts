@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -68,6 +68,62 @@ describe("init: a working fleet in one command", () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('package.json: the script "render" runs "make render", not "paodin-fleet render"');
       expect([...readTreeSync(other.dir).keys()]).toEqual(["package.json"]);
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  it("a file, or a link that leads nowhere, where it makes a folder, and files it cannot read: named, and nothing written", async () => {
+    const { dir, cleanup } = testdir({ ".github": "not a folder\n" });
+    try {
+      symlinkSync("nowhere", path.join(dir, "clusters"));
+      const r = await run(["init"], dir);
+      expect(r).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: "paodin-fleet: init writes nothing over what is there, and this directory already has:\n  clusters exists\n  .github exists\nMove these away (or run init in another directory), then run it again.\n",
+      });
+      expect(readdirSync(dir).sort()).toEqual([".github", "clusters"]);
+    } finally {
+      cleanup();
+    }
+    // A link that leads nowhere, or in a loop, where it makes a folder.
+    for (const target of ["nowhere", ".github"]) {
+      const linked = testdir();
+      try {
+        symlinkSync(target, path.join(linked.dir, ".github"));
+        const r = await run(["init"], linked.dir);
+        expect(r.code, target).toBe(1);
+        expect(r.stderr, target).toContain("already has:\n  .github exists\nMove");
+        expect(readdirSync(linked.dir), target).toEqual([".github"]);
+      } finally {
+        linked.cleanup();
+      }
+    }
+    // A .gitignore it cannot read, a package.json either: named, as anything in the way.
+    const unread = testdir();
+    try {
+      mkdirSync(path.join(unread.dir, ".gitignore"));
+      mkdirSync(path.join(unread.dir, "package.json"));
+      expect(await run(["init"], unread.dir)).toEqual({
+        code: 1,
+        stdout: "",
+        stderr:
+          "paodin-fleet: init writes nothing over what is there, and this directory already has:\n" +
+          "  package.json: cannot be read as JSON (EISDIR: illegal operation on a directory, read)\n" +
+          "  .gitignore: cannot be read (EISDIR: illegal operation on a directory, read)\n" +
+          "Move these away (or run init in another directory), then run it again.\n",
+      });
+      expect(readdirSync(unread.dir).sort()).toEqual([".gitignore", "package.json"]);
+    } finally {
+      unread.cleanup();
+    }
+    // A link to a folder will do: init writes through it.
+    const other = testdir({ "elsewhere/keep": "" });
+    try {
+      symlinkSync("elsewhere", path.join(other.dir, ".github"));
+      expect((await run(["init"], other.dir)).code).toBe(0);
+      expect(existsSync(path.join(other.dir, "elsewhere/workflows/paodin-fleet.yml"))).toBe(true);
     } finally {
       other.cleanup();
     }

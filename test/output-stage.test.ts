@@ -302,6 +302,13 @@ describe("after the swap point the render has succeeded: exit 0, what it could n
       expect(readdirSync(path.join(dir, WORK))).toEqual([".gitignore"]);
       expect(await run(["render"], dir)).toEqual({ code: 0, stdout: UP_TO_DATE, stderr: "" });
       expect(leftovers(dir)).toEqual([]);
+      // The lock released, the second removal renamed it aside, and a file in it refuses: that file named.
+      bumpFleet(dir, "v5");
+      const r3 = await run(["render"], dir, { PAODIN_FLEET_FAULTS: "EIO@rename#4,EIO@unlink~-gone-" });
+      expect(r3.code).toBe(0);
+      expect(r3.stderr).toMatch(line(`paodin-fleet: could not remove the work directory \\(${esc(WORK)}-gone-${STAMP}/\\.gitignore\\): input/output error \\(EIO\\); git ignores it, and the next render removes it`));
+      expect(await run(["render"], dir)).toMatchObject({ code: 0, stdout: UP_TO_DATE });
+      expect(leftovers(dir)).toEqual([]);
     } finally {
       cleanup();
     }

@@ -80,9 +80,10 @@ function parsedObjects(file: string, content: string): FileObject[] {
   const out: FileObject[] = [];
   for (const doc of nonEmpty) {
     if (doc.errors.length > 0) continue;
-    let o: Record<string, unknown> | null;
+    // Not null: the filter took every null scalar, and no other node reads as null.
+    let o: Record<string, unknown>;
     try {
-      o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
+      o = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
     } catch {
       continue; // an alias: never in a rendered file, and not worth expanding for a review
     }
@@ -94,7 +95,7 @@ function parsedObjects(file: string, content: string): FileObject[] {
     const text = withoutHeader(own);
     const named = isKustomizeFile(id) ? { ...id, name: file } : id;
     const secret = SECRET_FIELDS[id.kind];
-    out.push({ id: named, text, shown: secret !== undefined ? redact(o!, secret) : text });
+    out.push({ id: named, text, shown: secret !== undefined ? redact(o, secret) : text });
   }
   return out;
 }
@@ -105,8 +106,8 @@ function withoutMarker(text: string): string {
 }
 
 /** A document's identity; a kustomize file's name is its path, given by the caller. (A scalar's fields read as undefined.) */
-function idOf(o: Record<string, unknown> | null): ObjectId | undefined {
-  if (o === null || typeof o.apiVersion !== "string" || typeof o.kind !== "string") return undefined;
+function idOf(o: Record<string, unknown>): ObjectId | undefined {
+  if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") return undefined;
   if (isKustomizeGroup(o.apiVersion)) return { apiVersion: o.apiVersion, kind: o.kind, name: "" };
   const meta = o.metadata as Record<string, unknown> | null | undefined;
   if (meta === null || meta === undefined || typeof meta.name !== "string") return undefined;

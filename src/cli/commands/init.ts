@@ -1,6 +1,7 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { FleetError, UsageError } from "../../diagnostics/issue.js";
+import { describeSystemError, isEnvironmentFailure } from "../../diagnostics/environment.js";
+import { EnvironmentError, FleetError, UsageError } from "../../diagnostics/issue.js";
 import { packageRoot } from "../../package-root.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
@@ -58,9 +59,25 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
   // Anything by the name, a link that leads nowhere too (a write would follow it). A clusters/
   // that is there is one entry, not one per file init would put in it.
   const there = (f: string): boolean => lstatSync(path.join(io.cwd, f), { throwIfNoEntry: false }) !== undefined;
+  // Or a folder on the way to it that is not one (a file `.github`, a link that leads nowhere or
+  // in a loop): the first such. A link to a folder will do, as the writes follow it.
+  const inTheWay = (f: string): string | undefined => {
+    const parts = f.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if (!there(folder)) return undefined;
+      try {
+        if (!statSync(path.join(io.cwd, folder)).isDirectory()) return folder;
+      } catch {
+        return folder;
+      }
+    }
+    return there(f) ? f : undefined;
+  };
   const fleetThere = there("clusters");
-  const present = [...(fleetThere ? ["clusters"] : []), ...Object.keys(files).filter((f) => !(fleetThere && f.startsWith("clusters/"))), "overlays"].filter(there);
-  const problems = [...present.map((f) => `  ${f} exists`), ...pkg.conflicts.map((c) => `  package.json: ${c}`)];
+  const wanted = [...(fleetThere ? ["clusters"] : []), ...Object.keys(files).filter((f) => !(fleetThere && f.startsWith("clusters/"))), "overlays"];
+  const present = wanted.map(inTheWay).filter((f) => f !== undefined);
+  const problems = [...present.map((f) => `  ${f} exists`), ...pkg.conflicts.map((c) => `  package.json: ${c}`), ...gitignore.conflicts.map((c) => `  .gitignore: ${c}`)];
   if (problems.length > 0) {
     return {
       code: EXIT.invalid,
@@ -85,13 +102,17 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
   }
 
   let err = "";
-  // A render without --check returns success or throws (then main reports the error): an invalid
-  // fleet here comes of what the directory held (operator schemas of its own), and says what init wrote.
+  // A render without --check returns success or throws (then main reports the error). Its
+  // failure says what init wrote all the same: an invalid fleet comes of what the directory held
+  // (operator schemas of its own), an environment error of the machine (a full disk).
   const rendered = await renderCommand([], { ...io, stderr: { write: (s: string) => void (err += s) } }).catch((e: unknown) => {
     io.stderr.write(err);
-    if (!(e instanceof FleetError)) throw e;
     const files = [...new Set(written.map((w) => (w.startsWith("clusters/") ? "clusters/" : w.replace(/ \(.*$/, ""))))];
-    throw new FleetError(e.issues, `init wrote ${files.join(", ")}, but did not render overlays/: fix the fleet, then run \`npm run render\``);
+    const wrote = `init wrote ${files.join(", ")}, but did not render overlays/`;
+    if (e instanceof FleetError) throw new FleetError(e.issues, `${wrote}: fix the fleet, then run \`npm run render\``);
+    const cause = e instanceof EnvironmentError ? e.message : isEnvironmentFailure(e) ? describeSystemError(e, io.cwd) : undefined;
+    if (cause === undefined) throw e;
+    throw new EnvironmentError(`${cause}\n${wrote}: once that is fixed, run \`npm run render\``);
   });
   const listing = `Wrote:\n${written.map((w) => `  ${w}\n`).join("")}`;
   return {
@@ -167,15 +188,20 @@ function detectIndent(text: string): string | number {
 }
 
 /** .gitignore with the lines it lacks appended (or made). */
-function gitignoreText(cwd: string): { text?: string; note: string } {
+function gitignoreText(cwd: string): { text?: string; note: string; conflicts: string[] } {
   const file = path.join(cwd, ".gitignore");
   const wanted = readFileSync(path.join(packageRoot(), ...TEMPLATES.split("/"), "gitignore"), "utf8");
-  if (!existsSync(file)) return { text: wanted, note: "new" };
-  const have = readFileSync(file, "utf8");
+  if (!existsSync(file)) return { text: wanted, note: "new", conflicts: [] };
+  let have: string;
+  try {
+    have = readFileSync(file, "utf8");
+  } catch (e) {
+    return { note: "", conflicts: [`cannot be read (${(e as Error).message})`] };
+  }
   const lines = new Set(have.split(/\r?\n/).map((l) => l.trim()));
   const missing = wanted.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !lines.has(l));
-  if (missing.length === 0) return { note: "" };
-  return { text: `${have}${have === "" || have.endsWith("\n") ? "" : "\n"}# paodin-fleet\n${missing.join("\n")}\n`, note: `${missing.join(", ")} appended` };
+  if (missing.length === 0) return { note: "", conflicts: [] };
+  return { text: `${have}${have === "" || have.endsWith("\n") ? "" : "\n"}# paodin-fleet\n${missing.join("\n")}\n`, note: `${missing.join(", ")} appended`, conflicts: [] };
 }
 
 function ownVersion(): string {
