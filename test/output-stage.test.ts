@@ -80,6 +80,19 @@ function leftovers(dir: string): string[] {
     .sort();
 }
 
+/** Every entry under `dir`, links and pipes as themselves (not followed, not read), files with their text. */
+function entriesOf(dir: string, rel = ""): string[] {
+  return readdirSync(path.join(dir, rel))
+    .sort()
+    .flatMap((name) => {
+      const r = rel === "" ? name : `${rel}/${name}`;
+      const st = lstatSync(path.join(dir, r));
+      if (st.isDirectory()) return [`${r}/`, ...entriesOf(dir, r)];
+      if (st.isSymbolicLink()) return [`${r} -> ${readlinkSync(path.join(dir, r))}`];
+      return [st.isFile() ? `${r}: ${readFileSync(path.join(dir, r), "utf8")}` : `${r} (special)`];
+    });
+}
+
 function tree(dir: string): Map<string, string> {
   return readTreeSync(path.join(dir, "overlays"));
 }
@@ -1198,17 +1211,29 @@ describe("the lock, more", () => {
     }
   });
 
-  it("a work directory whose .gitignore is not a file: the bug it would be (exit 70), nothing left", async () => {
-    const { dir, cleanup } = stale();
-    try {
-      mkdirSync(path.join(dir, WORK, ".gitignore"), { recursive: true });
-      const r = await run(["render"], dir);
-      expect(r.code).toBe(70);
-      expect(r.stderr.split("\n")[0]).toBe(`paodin-fleet: internal error (a bug in paodin-fleet, not in your fleet): EISDIR: illegal operation on a directory, read`);
-      expect(tree(dir)).toEqual(old);
-      expect(leftovers(dir)).toEqual([]);
-    } finally {
-      cleanup();
+  it("something else where the work directory, its .gitignore or its lock go: named, exit 74, overlays/ and it left as they were", async () => {
+    const cases: [string, (work: string) => void, string][] = [
+      [WORK, (w) => writeFileSync(w, "mine\n"), "a file, where paodin-fleet keeps its work directory"],
+      [WORK, (w) => symlinkSync("elsewhere", w), "a link, where paodin-fleet keeps its work directory"],
+      [`${WORK}/.gitignore`, (w) => mkdirSync(path.join(w, ".gitignore/mine"), { recursive: true }), "a directory, where paodin-fleet keeps the .gitignore of its work directory (a file)"],
+      [`${WORK}/.gitignore`, (w) => (mkdirSync(w), execFileSync("mkfifo", [path.join(w, ".gitignore")])), "a special file, where paodin-fleet keeps the .gitignore of its work directory (a file)"],
+      [`${WORK}/lock`, (w) => (mkdirSync(w), writeFileSync(path.join(w, "lock"), "")), "a file, where paodin-fleet keeps its lock (a directory)"],
+      [`${WORK}/lock`, (w) => (mkdirSync(w), symlinkSync("/", path.join(w, "lock"))), "a link, where paodin-fleet keeps its lock (a directory)"],
+    ];
+    for (const [what, put, said] of cases) {
+      const { dir, cleanup } = stale();
+      try {
+        put(path.join(dir, WORK));
+        const there = entriesOf(dir);
+        // A fifo would block a read of it: the checks look before they read.
+        for (const argv of [["render"], ["render", "--check"], ["diff"]]) {
+          const r = await run(argv, dir);
+          expect(r, `${said}: ${argv.join(" ")}`).toEqual({ code: 74, stdout: "", stderr: `paodin-fleet: ${what} is ${said}; move it away (overlays/ is unchanged)\n` });
+        }
+        expect(entriesOf(dir), said).toEqual(there);
+      } finally {
+        cleanup();
+      }
     }
   });
 

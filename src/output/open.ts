@@ -1,7 +1,7 @@
 import path from "node:path";
 import { EnvironmentError } from "../diagnostics/issue.js";
 import { asEnvironmentError, isEnvironmentFailure } from "../diagnostics/environment.js";
-import { lockOutput, OLD_PREFIX, recoverInterrupted, WorkDir, type Holder } from "./workdir.js";
+import { InTheWay, lockOutput, OLD_PREFIX, recoverInterrupted, WorkDir, type Holder } from "./workdir.js";
 import type { WriterFs } from "./write.js";
 
 export interface OpenedOutput {
@@ -36,6 +36,7 @@ export async function openOutput(outDir: string, options: OpenOptions): Promise<
     try {
       work.ensure();
     } catch (e) {
+      if (e instanceof InTheWay) throw e.toEnvironmentError(outDir, show);
       if (!isEnvironmentFailure(e) || !["EROFS", "EACCES", "EPERM"].includes(e.code)) {
         // --check writes nothing: not even the empty work directory a failure left (a full disk).
         try {

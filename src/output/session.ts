@@ -2,7 +2,7 @@ import type { OutputFile } from "../emit/emit.js";
 import { EnvironmentError } from "../diagnostics/issue.js";
 import { asEnvironmentError, causeOf, isEnvironmentFailure, shownPath } from "../diagnostics/environment.js";
 import { EVERYTHING, FileComparer, scanTree, scopeOf, type Entry, type Scope } from "./tree.js";
-import { mountPoint, newStamp, WorkDir } from "./workdir.js";
+import { InTheWay, mountPoint, newStamp, WorkDir } from "./workdir.js";
 import { makeDirs, nodeFs, removeTree, type WriterFs } from "./write.js";
 
 /** What a render changes in the output directory (each list sorted). */
@@ -347,6 +347,7 @@ export class OutputSession {
 
   /** An environment failure before the swap point, saying that the output is as it was. */
   private failed(e: unknown, doing: string): unknown {
+    if (e instanceof InTheWay) return e.toEnvironmentError(this.options.outDir, this.show);
     return asEnvironmentError(e, doing, `${this.outShown} is unchanged`);
   }
 }

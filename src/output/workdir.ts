@@ -26,6 +26,35 @@ const PREP_PREFIX = "lock-";
 const GITIGNORE = ".gitignore";
 const GITIGNORE_TEXT = "# paodin-fleet's work directory (temporary trees and the lock): never committed\n*\n";
 
+/** Something of another kind (or a link) where the work directory keeps a file or a directory of its own. */
+export class InTheWay extends Error {
+  constructor(
+    readonly path: string,
+    readonly found: string,
+    /** `its work directory`, `its lock (a directory)`. */
+    readonly wanted: string,
+  ) {
+    super(`${path}: ${found}, where paodin-fleet keeps ${wanted}`);
+  }
+
+  /** What the user reads: `.overlays.paodin-fleet is a file, where paodin-fleet keeps its work directory; move it away (overlays/ is unchanged)`. */
+  toEnvironmentError(outDir: string, show: (p: string) => string): EnvironmentError {
+    return new EnvironmentError(`${show(this.path)} is ${this.found}, where paodin-fleet keeps ${this.wanted}; move it away (${show(outDir)}/ is unchanged)`);
+  }
+}
+
+function inTheWay(fs: WriterFs, p: string, wanted: "file" | "directory", role: string): void {
+  let st: ReturnType<WriterFs["lstat"]>;
+  try {
+    st = fs.lstat(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw e;
+  }
+  if (wanted === "file" ? st.isFile() : st.isDirectory()) return;
+  throw new InTheWay(p, st.isSymbolicLink() ? "a link" : st.isDirectory() ? "a directory" : st.isFile() ? "a file" : "a special file", role);
+}
+
 /** `<pid>-<random>`: names a render's temporary trees, so that the next one knows whose they were. */
 export function newStamp(): string {
   return `${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -55,6 +84,10 @@ export class WorkDir {
     makeDirs(this.fs, this.path, made);
     this.madeAbove.push(...made.filter((d) => d !== this.path));
     const file = `${this.path}/${GITIGNORE}`;
+    // Put there by hand (or by a checkout): named, rather than failing on it as ENOTDIR or EISDIR.
+    inTheWay(this.fs, this.path, "directory", "its work directory");
+    inTheWay(this.fs, file, "file", "the .gitignore of its work directory (a file)");
+    inTheWay(this.fs, `${this.path}/${LOCK}`, "directory", "its lock (a directory)");
     let text: string | undefined;
     try {
       text = this.fs.readFile(file);
@@ -167,6 +200,8 @@ export async function lockOutput(work: WorkDir, fs: WriterFs, options: LockOptio
       fs.rename(prep, lock);
       return { tookOver, release: () => release(work, fs, `${lock}/${stamp}`, show) };
     } catch (e) {
+      // Nothing to clean up: the work directory was there before (a new one has nothing in the way).
+      if (e instanceof InTheWay) throw e.toEnvironmentError(work.outDir, show);
       const code = (e as NodeJS.ErrnoException).code;
       // The work directory was removed meanwhile (its last holder released it): start again.
       if (code === "ENOENT" && ++vanished < 1000) continue;
