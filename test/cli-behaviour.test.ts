@@ -120,7 +120,8 @@ Options:
   --members NAMES    the member clusters' names, comma-separated (default: member-1,member-2)
   -h, --help         show this help
 
-Exit codes: 0 done, 1 a file init would write exists, 64 usage error.
+Exit codes: 0 done, 1 a file init would write exists (or the fleet it wrote is invalid), 64
+usage error, 74 environment error (disk full, read-only, permissions; it says what it wrote).
 `;
 
 const SCHEMAS_HELP = `Usage: paodin-fleet schemas [--check]

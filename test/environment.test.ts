@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -139,6 +139,76 @@ describe.skipIf(!MOUNT)("on real file systems", () => {
       }
     });
   }
+});
+
+describe.skipIf(!MOUNT)("init on real file systems", () => {
+  /** Fills the file system of `dir` to within `pages` pages of full. */
+  const fill = (dir: string, pages: number): void => {
+    const { bavail, bsize } = statfsSync(dir);
+    writeFileSync(path.join(dir, "filler"), Buffer.alloc(Math.max(0, (bavail - pages) * bsize)));
+  };
+  const NEW = ["clusters/", ".github/workflows/paodin-fleet.yml", ".gitlab-ci.yml"].join(", ");
+
+  it("a full disk at package.json: exit 74 naming it and what init wrote before; the package.json that was there kept whole", async () => {
+    const { dir, cleanup } = project();
+    try {
+      sh("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]);
+      // Far more pages than are left once the fleet's files (a page each) are written.
+      const mine = `${JSON.stringify({ name: "mine", description: "x".repeat(100_000) }, null, 4)}\n`;
+      writeFileSync(path.join(dir, "package.json"), mine);
+      fill(dir, 12);
+      const r = await run(["init"], dir);
+      expect(r).toEqual({
+        code: 74,
+        stdout: "",
+        stderr: `paodin-fleet: cannot write package.json: no space left on the device (ENOSPC)\ninit wrote ${NEW} before that, and nothing else: remove ${NEW}, then run init again once that is fixed\n`,
+      });
+      expect(readFileSync(path.join(dir, "package.json"), "utf8")).toBe(mine);
+      expect(readdirSync(dir).sort()).toEqual([".github", ".gitlab-ci.yml", "clusters", "filler", "package.json"]);
+      // Done as it says: init runs through.
+      rmSync(path.join(dir, "filler"));
+      for (const f of ["clusters", ".github", ".gitlab-ci.yml"]) rmSync(path.join(dir, f), { recursive: true });
+      const again = await run(["init"], dir);
+      expect(again.code, again.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"))).toMatchObject({ name: "mine", scripts: { render: "paodin-fleet render" } });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a full disk at a fleet file: the file cut short removed, the complete ones named; a read-only directory: init wrote nothing", async () => {
+    const { dir, cleanup } = project();
+    try {
+      sh("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]);
+      fill(dir, 2);
+      const r = await run(["init"], dir);
+      expect(r.code).toBe(74);
+      expect(r.stderr).toMatch(/^paodin-fleet: cannot write clusters\/[a-z0-9-]+\.yaml: no space left on the device \(ENOSPC\)\ninit wrote clusters\/ before that, and nothing else: remove clusters\/, then run init again once that is fixed\n$/);
+      expect(readdirSync(dir).sort()).toEqual(["clusters", "filler"]);
+      const left = readTreeSync(path.join(dir, "clusters"));
+      expect(left.size).toBe(2);
+      rmSync(path.join(dir, "filler"));
+      rmSync(path.join(dir, "clusters"), { recursive: true });
+      expect((await run(["init"], dir)).code).toBe(0);
+      const whole = readTreeSync(path.join(dir, "clusters"));
+      for (const [f, text] of left) expect(text, f).toBe(whole.get(f));
+    } finally {
+      cleanup();
+    }
+    const ro = project();
+    try {
+      sh("mount", ["--bind", ro.dir, ro.dir]);
+      sh("mount", ["-o", "remount,bind,ro", ro.dir]);
+      expect(await run(["init"], ro.dir)).toEqual({
+        code: 74,
+        stdout: "",
+        stderr: "paodin-fleet: cannot write clusters/fleet.yaml: read-only file system (EROFS)\ninit wrote nothing: run init again once that is fixed\n",
+      });
+      expect(readdirSync(ro.dir)).toEqual([]);
+    } finally {
+      ro.cleanup();
+    }
+  });
 });
 
 /** The bin as the unprivileged user nobody, for whom permissions hold. */

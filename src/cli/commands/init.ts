@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describeSystemError, isEnvironmentFailure } from "../../diagnostics/environment.js";
+import { causeOf, describeSystemError, isEnvironmentFailure } from "../../diagnostics/environment.js";
 import { EnvironmentError, FleetError, UsageError } from "../../diagnostics/issue.js";
 import { packageRoot } from "../../package-root.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
+import { makeDirs, nodeFs } from "../../output/write.js";
 import { renderCommand } from "./render.js";
 import type { CommandResult } from "./shared.js";
 import { EXIT } from "../exit-codes.js";
@@ -28,7 +29,8 @@ Options:
   --members NAMES    the member clusters' names, comma-separated (default: member-1,member-2)
   -h, --help         show this help
 
-Exit codes: 0 done, 1 a file init would write exists, 64 usage error.
+Exit codes: 0 done, 1 a file init would write exists (or the fleet it wrote is invalid), 64
+usage error, 74 environment error (disk full, read-only, permissions; it says what it wrote).
 `;
 
 const SCRIPTS = { render: "paodin-fleet render", validate: "paodin-fleet validate", diff: "paodin-fleet diff" } as const;
@@ -85,21 +87,7 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
     };
   }
 
-  const written: string[] = [];
-  for (const [rel, content] of Object.entries(files)) {
-    const target = path.join(io.cwd, ...rel.split("/"));
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, content, { flag: "wx" });
-    written.push(rel);
-  }
-  if (pkg.text !== undefined) {
-    writeFileSync(path.join(io.cwd, "package.json"), pkg.text);
-    written.push(`package.json (${pkg.note})`);
-  }
-  if (gitignore.text !== undefined) {
-    writeFileSync(path.join(io.cwd, ".gitignore"), gitignore.text);
-    written.push(`.gitignore (${gitignore.note})`);
-  }
+  const written = writeFiles(io.cwd, files, pkg, gitignore);
 
   let err = "";
   // A render without --check returns success or throws (then main reports the error). Its
@@ -107,8 +95,7 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
   // (operator schemas of its own), an environment error of the machine (a full disk).
   const rendered = await renderCommand([], { ...io, stderr: { write: (s: string) => void (err += s) } }).catch((e: unknown) => {
     io.stderr.write(err);
-    const files = [...new Set(written.map((w) => (w.startsWith("clusters/") ? "clusters/" : w.replace(/ \(.*$/, ""))))];
-    const wrote = `init wrote ${files.join(", ")}, but did not render overlays/`;
+    const wrote = `init wrote ${summary(written)}, but did not render overlays/`;
     if (e instanceof FleetError) throw new FleetError(e.issues, `${wrote}: fix the fleet, then run \`npm run render\``);
     const cause = e instanceof EnvironmentError ? e.message : isEnvironmentFailure(e) ? describeSystemError(e, io.cwd) : undefined;
     if (cause === undefined) throw e;
@@ -124,6 +111,78 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
       "and overlays/ together. CI (`npm run render -- --check`) fails when they disagree.\n",
     ...(err !== "" ? { stderr: err } : {}),
   };
+}
+
+/**
+ * Writes the fleet's files (each new: a file that appears meanwhile is not overwritten), then
+ * package.json and .gitignore, each replaced whole by a rename, so that a full disk cannot
+ * leave them cut short. Returns what it wrote, as listed. On a failure of the machine: what it
+ * could not write, and what it wrote before (a file cut short, and folders made for it, are
+ * removed).
+ */
+function writeFiles(cwd: string, files: Record<string, string>, pkg: { text?: string; note: string }, gitignore: { text?: string; note: string }): string[] {
+  const written: string[] = [];
+  let doing = "";
+  try {
+    for (const [rel, content] of Object.entries(files)) {
+      doing = rel;
+      const target = path.join(cwd, ...rel.split("/"));
+      // Not mkdirSync's recursive mode, which reports EROFS as ENOENT. The folders it made
+      // (outermost first) go with the file when that cannot be written.
+      const made: string[] = [];
+      try {
+        makeDirs(nodeFs, path.dirname(target), made);
+        writeNew(target, content);
+      } catch (e) {
+        if (made[0] !== undefined) rmSync(made[0], { recursive: true, force: true });
+        throw e;
+      }
+      written.push(rel);
+    }
+    for (const [name, edit] of [["package.json", pkg], [".gitignore", gitignore]] as const) {
+      if (edit.text === undefined) continue;
+      doing = name;
+      replaceFile(path.join(cwd, name), edit.text);
+      written.push(`${name} (${edit.note})`);
+    }
+  } catch (e) {
+    if (!isEnvironmentFailure(e)) throw e;
+    // Its files in the way of a second init; package.json's scripts and .gitignore's lines are not.
+    const made = written.filter((w) => Object.hasOwn(files, w));
+    const before = written.length === 0 ? "init wrote nothing" : `init wrote ${summary(written)} before that, and nothing else`;
+    const next = made.length === 0 ? "run init again once that is fixed" : `remove ${summary(made)}, then run init again once that is fixed`;
+    throw new EnvironmentError(`cannot write ${doing}: ${causeOf(e)}\n${before}: ${next}`);
+  }
+  return written;
+}
+
+/** A file that must not exist (`wx`); removed again when it could not be written whole. */
+function writeNew(file: string, content: string): void {
+  writeFileSync(file, "", { flag: "wx" });
+  try {
+    writeFileSync(file, content);
+  } catch (e) {
+    rmSync(file, { force: true });
+    throw e;
+  }
+}
+
+/** A file replaced by a complete copy (a link is written through, to the file it leads to). */
+function replaceFile(file: string, content: string): void {
+  const real = existsSync(file) ? realpathSync(file) : file;
+  const tmp = `${real}.paodin-fleet-${process.pid}`;
+  try {
+    writeFileSync(tmp, content, { flag: "wx", mode: existsSync(real) ? statSync(real).mode & 0o777 : 0o666 });
+    renameSync(tmp, real);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** `clusters/, package.json, .gitignore`: what init wrote, clusters/ as one entry. */
+function summary(written: readonly string[]): string {
+  return [...new Set(written.map((w) => (w.startsWith("clusters/") ? "clusters/" : w.replace(/ \(.*$/, ""))))].join(", ");
 }
 
 /** The files init creates, path → content; none of them may exist. */
