@@ -1367,7 +1367,7 @@ describe("the edges a user meets once", () => {
   it("init whose render cannot write (a full disk): the environment error, 74, and what init wrote", async () => {
     const { dir, cleanup } = testdir();
     try {
-      const r = await run(["init"], dir, { PAODIN_FLEET_FAULTS: "ENOSPC@mkdir#1" });
+      const r = await run(["init"], dir, { PAODIN_FLEET_FAULTS: "ENOSPC@mkdir~.overlays.paodin-fleet" });
       expect(r.code).toBe(74);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/^paodin-fleet: cannot lock overlays\/: cannot write \.overlays\.paodin-fleet: no space left on the device \(ENOSPC\); overlays\/ is unchanged[^\n]*\n/);

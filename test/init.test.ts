@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -146,6 +146,78 @@ describe("init: a working fleet in one command", () => {
       const ignore = readFileSync(path.join(dir, ".gitignore"), "utf8");
       expect(ignore.startsWith("dist/\nnode_modules/\n# paodin-fleet\n.*.paodin-fleet/\n")).toBe(true);
       expect(ignore.match(/node_modules/g)).toHaveLength(1);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("a write of its own that fails: exit 74 naming the file, what it cut short removed, what it wrote said, package.json and .gitignore whole", async () => {
+    const NEW = "clusters/, .github/workflows/paodin-fleet.yml, .gitlab-ci.yml";
+    const again = "then run init again once that is fixed";
+    const mine = '{\n    "name": "mine"\n}\n';
+    const cases: { faults: string; before?: Record<string, string>; stderr: string; left: string[] }[] = [
+      { faults: "EROFS@mkdir#1", stderr: `cannot write clusters/fleet.yaml: read-only file system (EROFS)\ninit wrote nothing: run init again once that is fixed`, left: [] },
+      {
+        faults: "ENOSPC@writeFile~member-1.yaml",
+        stderr: `cannot write clusters/member-1.yaml: no space left on the device (ENOSPC)\ninit wrote clusters/ before that, and nothing else: remove clusters/, ${again}`,
+        left: ["clusters/fleet.yaml", "clusters/host.yaml"],
+      },
+      // The folders it made for the file go with it; one that was there stays.
+      {
+        faults: "ENOSPC@writeFile~paodin-fleet.yml",
+        stderr: `cannot write .github/workflows/paodin-fleet.yml: no space left on the device (ENOSPC)\ninit wrote clusters/ before that, and nothing else: remove clusters/, ${again}`,
+        left: ["clusters/fleet.yaml", "clusters/host.yaml", "clusters/member-1.yaml", "clusters/member-2.yaml"],
+      },
+      {
+        faults: "ENOSPC@writeFile~paodin-fleet.yml",
+        before: { ".github/CODEOWNERS": "* @me\n" },
+        stderr: `cannot write .github/workflows/paodin-fleet.yml: no space left on the device (ENOSPC)\ninit wrote clusters/ before that, and nothing else: remove clusters/, ${again}`,
+        left: [".github/CODEOWNERS", "clusters/fleet.yaml", "clusters/host.yaml", "clusters/member-1.yaml", "clusters/member-2.yaml"],
+      },
+      // package.json replaced by a rename: the one that was there kept whole, the copy removed.
+      {
+        faults: "ENOSPC@rename~package.json",
+        before: { "package.json": mine },
+        stderr: `cannot write package.json: no space left on the device (ENOSPC)\ninit wrote ${NEW} before that, and nothing else: remove ${NEW}, ${again}`,
+        left: [".github/workflows/paodin-fleet.yml", ".gitlab-ci.yml", "clusters/fleet.yaml", "clusters/host.yaml", "clusters/member-1.yaml", "clusters/member-2.yaml", "package.json"],
+      },
+      {
+        faults: "EIO@writeFile~.gitignore",
+        before: { ".gitignore": "dist/\n" },
+        stderr: `cannot write .gitignore: input/output error (EIO)\ninit wrote ${NEW}, package.json before that, and nothing else: remove ${NEW}, ${again}`,
+        left: [".github/workflows/paodin-fleet.yml", ".gitignore", ".gitlab-ci.yml", "clusters/fleet.yaml", "clusters/host.yaml", "clusters/member-1.yaml", "clusters/member-2.yaml", "package.json"],
+      },
+    ];
+    for (const c of cases) {
+      const { dir, cleanup } = testdir(c.before ?? {});
+      try {
+        const r = await run(["init"], dir, { PAODIN_FLEET_FAULTS: c.faults });
+        expect(r, c.faults).toEqual({ code: 74, stdout: "", stderr: `paodin-fleet: ${c.stderr}\n` });
+        const tree = readTreeSync(dir);
+        expect([...tree.keys()], c.faults).toEqual(c.left);
+        for (const [f, text] of Object.entries(c.before ?? {})) expect(tree.get(f), f).toBe(text);
+        // What is left is whole: as a second init, done as the message says, writes it.
+        for (const f of ["clusters", ".github/workflows", ".gitlab-ci.yml"]) rmSync(path.join(dir, f), { recursive: true, force: true });
+        expect((await run(["init"], dir)).code, c.faults).toBe(0);
+        for (const f of c.left.filter((f) => f.startsWith("clusters/"))) expect(readFileSync(path.join(dir, f), "utf8"), f).toBe(tree.get(f));
+      } finally {
+        cleanup();
+      }
+    }
+  });
+
+  it("package.json and .gitignore rewritten keep their mode, and a link to them stays a link", async () => {
+    const { dir, cleanup } = testdir({ "real/package.json": '{ "name": "mine" }\n', ".gitignore": "dist/\n" });
+    try {
+      chmodSync(path.join(dir, "real/package.json"), 0o640);
+      chmodSync(path.join(dir, ".gitignore"), 0o600);
+      symlinkSync("real/package.json", path.join(dir, "package.json"));
+      expect((await run(["init"], dir)).code).toBe(0);
+      expect(lstatSync(path.join(dir, "package.json")).isSymbolicLink()).toBe(true);
+      expect(JSON.parse(readFileSync(path.join(dir, "real/package.json"), "utf8"))).toMatchObject({ name: "mine", scripts: { render: "paodin-fleet render" } });
+      expect(statSync(path.join(dir, "real/package.json")).mode & 0o777).toBe(0o640);
+      expect(statSync(path.join(dir, ".gitignore")).mode & 0o777).toBe(0o600);
+      expect(readdirSync(path.join(dir, "real"))).toEqual(["package.json"]);
     } finally {
       cleanup();
     }

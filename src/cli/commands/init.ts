@@ -1,11 +1,12 @@
-import { existsSync, lstatSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { causeOf, describeSystemError, isEnvironmentFailure } from "../../diagnostics/environment.js";
 import { EnvironmentError, FleetError, UsageError } from "../../diagnostics/issue.js";
 import { packageRoot } from "../../package-root.js";
 import { COMMON, parse } from "../args.js";
 import type { Io } from "../io.js";
-import { makeDirs, nodeFs } from "../../output/write.js";
+import { writerFsFor } from "../../output/faults.js";
+import { makeDirs, removeTree, type WriterFs } from "../../output/write.js";
 import { renderCommand } from "./render.js";
 import type { CommandResult } from "./shared.js";
 import { EXIT } from "../exit-codes.js";
@@ -87,7 +88,7 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
     };
   }
 
-  const written = writeFiles(io.cwd, files, pkg, gitignore);
+  const written = writeFiles(writerFsFor(io.env), io.cwd, files, pkg, gitignore);
 
   let err = "";
   // A render without --check returns success or throws (then main reports the error). Its
@@ -118,31 +119,21 @@ export async function initCommand(argv: readonly string[], io: Io): Promise<Comm
  * package.json and .gitignore, each replaced whole by a rename, so that a full disk cannot
  * leave them cut short. Returns what it wrote, as listed. On a failure of the machine: what it
  * could not write, and what it wrote before (a file cut short, and folders made for it, are
- * removed).
+ * removed). Through the output stage's calls, which the suite's fault injection reaches.
  */
-function writeFiles(cwd: string, files: Record<string, string>, pkg: { text?: string; note: string }, gitignore: { text?: string; note: string }): string[] {
+function writeFiles(fs: WriterFs, cwd: string, files: Record<string, string>, pkg: { text?: string; note: string }, gitignore: { text?: string; note: string }): string[] {
   const written: string[] = [];
   let doing = "";
   try {
     for (const [rel, content] of Object.entries(files)) {
       doing = rel;
-      const target = path.join(cwd, ...rel.split("/"));
-      // Not mkdirSync's recursive mode, which reports EROFS as ENOENT. The folders it made
-      // (outermost first) go with the file when that cannot be written.
-      const made: string[] = [];
-      try {
-        makeDirs(nodeFs, path.dirname(target), made);
-        writeNew(target, content);
-      } catch (e) {
-        if (made[0] !== undefined) rmSync(made[0], { recursive: true, force: true });
-        throw e;
-      }
+      writeNew(fs, path.join(cwd, ...rel.split("/")), content);
       written.push(rel);
     }
     for (const [name, edit] of [["package.json", pkg], [".gitignore", gitignore]] as const) {
       if (edit.text === undefined) continue;
       doing = name;
-      replaceFile(path.join(cwd, name), edit.text);
+      replaceFile(fs, path.join(cwd, name), edit.text);
       written.push(`${name} (${edit.note})`);
     }
   } catch (e) {
@@ -156,27 +147,48 @@ function writeFiles(cwd: string, files: Record<string, string>, pkg: { text?: st
   return written;
 }
 
-/** A file that must not exist (`wx`); removed again when it could not be written whole. */
-function writeNew(file: string, content: string): void {
-  writeFileSync(file, "", { flag: "wx" });
+/**
+ * A file that must not exist: its name taken first (`wx`), then written. What it cut short, and
+ * the folders it made for it, are removed again. Folders by `makeDirs`, as mkdirSync's
+ * recursive mode reports EROFS as ENOENT.
+ */
+function writeNew(fs: WriterFs, file: string, content: string): void {
+  const made: string[] = [];
   try {
-    writeFileSync(file, content);
+    makeDirs(fs, path.dirname(file), made);
+    writeFileSync(file, "", { flag: "wx" });
+    try {
+      fs.writeFile(file, content);
+    } catch (e) {
+      quietly(() => fs.unlink(file));
+      throw e;
+    }
   } catch (e) {
-    rmSync(file, { force: true });
+    if (made[0] !== undefined) quietly(() => removeTree(fs, made[0]!));
     throw e;
   }
 }
 
-/** A file replaced by a complete copy (a link is written through, to the file it leads to). */
-function replaceFile(file: string, content: string): void {
+/** A file replaced by a complete copy, its mode kept (a link is written through, to the file it leads to). */
+function replaceFile(fs: WriterFs, file: string, content: string): void {
   const real = existsSync(file) ? realpathSync(file) : file;
   const tmp = `${real}.paodin-fleet-${process.pid}`;
   try {
-    writeFileSync(tmp, content, { flag: "wx", mode: existsSync(real) ? statSync(real).mode & 0o777 : 0o666 });
-    renameSync(tmp, real);
+    fs.writeFile(tmp, content);
+    if (existsSync(real)) fs.chmod(tmp, statSync(real).mode & 0o7777);
+    fs.rename(tmp, real);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    quietly(() => fs.unlink(tmp));
     throw e;
+  }
+}
+
+/** A clean-up that may fail: the failure it follows is what is reported. */
+function quietly(clean: () => void): void {
+  try {
+    clean();
+  } catch {
+    // Reported as it is: what init wrote is said all the same.
   }
 }
 
