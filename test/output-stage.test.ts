@@ -928,21 +928,33 @@ function unmountUnder(dir: string): void {
 }
 
 describe.skipIf(!MOUNT)("an output directory that is a mount point (this machine lets the suite mount)", () => {
-  it("a read-only directory in the previous tree (a read-only mount): exit 74 before anything is written, also for root", async () => {
-    const { dir, cleanup } = stale();
-    const host = path.join(dir, "overlays/host");
-    try {
-      sh("mount", ["--bind", host, host]);
-      sh("mount", ["-o", "remount,bind,ro", host]);
-      const r = await run(["render"], dir);
-      expect(r).toEqual({ code: 74, stdout: "", stderr: "paodin-fleet: cannot replace overlays/host: read-only file system (EROFS); overlays/ is unchanged\n" });
-      expect(tree(dir)).toEqual(old);
-      expect(leftovers(dir)).toEqual([]);
-      expect(spawnSync("mountpoint", ["-q", host]).status).toBe(0);
-      expect((await run(["render", "--check"], dir)).code).toBe(2);
-    } finally {
-      unmountUnder(dir);
-      cleanup();
+  it("a mount point inside the output directory (read-only or not): exit 74 naming the first, before anything is written; --check reads it", async () => {
+    // Renaming overlays/ would carry a mount along with the previous tree, where it could no
+    // longer be removed, and the new tree would not have it.
+    const mounts: [string, (at: string) => void][] = [
+      ["overlays/host", (at) => (sh("mount", ["--bind", at, at]), sh("mount", ["-o", "remount,bind,ro", at]))],
+      ["overlays/member-1", (at) => (sh("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", at]), cpSync(path.join(base!.dir, "overlays/member-1"), at, { recursive: true }))],
+      ["overlays/member-2/my mount", (at) => (mkdirSync(at), sh("mount", ["--bind", at, at]))],
+    ];
+    for (const [i, [first]] of mounts.entries()) {
+      const { dir, cleanup } = stale();
+      try {
+        for (const [at, mount] of mounts.slice(i)) mount(path.join(dir, at));
+        const before = readTreeSync(path.join(dir, "overlays"));
+        const r = await run(["render"], dir);
+        expect(r, first).toEqual({
+          code: 74,
+          stdout: "",
+          stderr: `paodin-fleet: ${first} is a mount point: a render replaces overlays/ whole, by renaming it, and the mount would go with the previous tree; unmount it, or mount the directory above overlays/ instead; overlays/ is unchanged\n`,
+        });
+        expect(readTreeSync(path.join(dir, "overlays"))).toEqual(before);
+        expect(leftovers(dir)).toEqual([]);
+        expect(spawnSync("mountpoint", ["-q", path.join(dir, first)]).status).toBe(0);
+        expect((await run(["render", "--check"], dir)).code).toBe(2);
+      } finally {
+        unmountUnder(dir);
+        cleanup();
+      }
     }
   });
 

@@ -2,7 +2,7 @@ import type { OutputFile } from "../emit/emit.js";
 import { EnvironmentError } from "../diagnostics/issue.js";
 import { asEnvironmentError, causeOf, isEnvironmentFailure, shownPath } from "../diagnostics/environment.js";
 import { EVERYTHING, FileComparer, scanTree, scopeOf, type Entry, type Scope } from "./tree.js";
-import { InTheWay, mountPoint, newStamp, WorkDir } from "./workdir.js";
+import { InTheWay, mountPoint, mountsInside, newStamp, WorkDir } from "./workdir.js";
 import { makeDirs, nodeFs, removeTree, type WriterFs } from "./write.js";
 
 /** What a render changes in the output directory (each list sorted). */
@@ -214,6 +214,12 @@ export class OutputSession {
     if (mountPoint(out)) {
       throw new EnvironmentError(
         `${this.outShown} is a mount point: a render replaces the directory whole, by renaming it, which cannot be done to a mount point; mount the directory above it instead, or render into a directory inside it (--out ${this.outShown}fleet); ${this.outShown} is unchanged`,
+      );
+    }
+    const inside = mountsInside(out);
+    if (inside.length > 0) {
+      throw new EnvironmentError(
+        `${this.show(inside[0]!)} is a mount point: a render replaces ${this.outShown} whole, by renaming it, and the mount would go with the previous tree; unmount it, or mount the directory above ${this.outShown} instead; ${this.outShown} is unchanged`,
       );
     }
     // Also for root: a read-only file system (a read-only mount in the tree) refuses root too, and

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { EnvironmentError } from "../diagnostics/issue.js";
@@ -477,16 +477,39 @@ export function mountPoint(dir: string): boolean {
   } catch {
     return false;
   }
-  if (st.dev !== parent.dev) return true;
+  return st.dev !== parent.dev || mountedPaths().includes(dir);
+}
+
+/**
+ * The mount points strictly inside `dir`, sorted, as paths below `dir`: renaming `dir` would
+ * carry them along with it (the rename succeeds), so that the previous tree, mount and all,
+ * could no longer be removed. Found in /proc/self/mountinfo, which holds real paths.
+ */
+export function mountsInside(dir: string): string[] {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    return [];
+  }
+  const prefix = real.endsWith("/") ? real : `${real}/`;
+  return mountedPaths()
+    .filter((m) => m.startsWith(prefix))
+    .sort()
+    .map((m) => `${dir}/${m.slice(prefix.length)}`);
+}
+
+/** Where file systems are mounted (the fifth field of mountinfo, its octal escapes decoded); none without /proc. */
+function mountedPaths(): string[] {
   let info: string;
   try {
     info = readFileSync("/proc/self/mountinfo", "utf8");
   } catch {
-    return false;
+    return [];
   }
-  for (const line of info.split("\n")) {
-    const mountedAt = line.split(" ")[4];
-    if (mountedAt !== undefined && mountedAt.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))) === dir) return true;
-  }
-  return false;
+  return info
+    .split("\n")
+    .map((line) => line.split(" ")[4])
+    .filter((m) => m !== undefined)
+    .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
 }
