@@ -188,6 +188,15 @@ describe("init: a working fleet in one command", () => {
         left: [".github/workflows/paodin-fleet.yml", ".gitignore", ".gitlab-ci.yml", "clusters/fleet.yaml", "clusters/host.yaml", "clusters/member-1.yaml", "clusters/member-2.yaml", "package.json"],
       },
     ];
+    // Not a failure of the machine: the bug it would be (exit 70), not said as one.
+    const bug = testdir();
+    try {
+      const r = await run(["init"], bug.dir, { PAODIN_FLEET_FAULTS: "EINVAL@writeFile~host.yaml" });
+      expect(r.code).toBe(70);
+      expect(r.stderr.split("\n")[0]).toBe(`paodin-fleet: internal error (a bug in paodin-fleet, not in your fleet): EINVAL: injected fault, open '${path.join(bug.dir, "clusters/host.yaml")}'`);
+    } finally {
+      bug.cleanup();
+    }
     for (const c of cases) {
       const { dir, cleanup } = testdir(c.before ?? {});
       try {
@@ -195,6 +204,8 @@ describe("init: a working fleet in one command", () => {
         expect(r, c.faults).toEqual({ code: 74, stdout: "", stderr: `paodin-fleet: ${c.stderr}\n` });
         const tree = readTreeSync(dir);
         expect([...tree.keys()], c.faults).toEqual(c.left);
+        // No folder without a file in it either: those made for the file it cut short went with it.
+        expect(readdirSync(dir).sort(), c.faults).toEqual([...new Set(c.left.map((f) => f.split("/")[0]!))].sort());
         for (const [f, text] of Object.entries(c.before ?? {})) expect(tree.get(f), f).toBe(text);
         // What is left is whole: as a second init, done as the message says, writes it.
         for (const f of ["clusters", ".github/workflows", ".gitlab-ci.yml"]) rmSync(path.join(dir, f), { recursive: true, force: true });

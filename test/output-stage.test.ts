@@ -1017,6 +1017,26 @@ describe("a session that makes its own work directory (no lock held by the calle
     }
   });
 
+  it("a file where its work directory goes: named when it first writes, the output as it was", async () => {
+    const { OutputSession } = await import("../src/output/session.js");
+    const { dir, cleanup } = copy();
+    try {
+      writeFileSync(path.join(dir, WORK), "mine\n");
+      const session = new OutputSession({ outDir: path.join(dir, "overlays"), write: true, show: (p) => path.relative(dir, p) });
+      let thrown: unknown;
+      try {
+        session.add([...fresh].map(([p, content]) => ({ path: p, content })));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toMatchObject({ name: "EnvironmentError", message: `${WORK} is a file, where paodin-fleet keeps its work directory; move it away (overlays/ is unchanged)` });
+      expect(tree(dir)).toEqual(old);
+      expect(readFileSync(path.join(dir, WORK), "utf8")).toBe("mine\n");
+    } finally {
+      cleanup();
+    }
+  });
+
   it("into an output directory that does not exist yet", async () => {
     const { OutputSession } = await import("../src/output/session.js");
     const { dir, cleanup } = testdir();

@@ -51,7 +51,7 @@ function inTheWay(fs: WriterFs, p: string, wanted: "file" | "directory", role: s
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
     throw e;
   }
-  if (wanted === "file" ? st.isFile() : st.isDirectory()) return;
+  if ((wanted === "file" && st.isFile()) || (wanted === "directory" && st.isDirectory())) return;
   throw new InTheWay(p, st.isSymbolicLink() ? "a link" : st.isDirectory() ? "a directory" : st.isFile() ? "a file" : "a special file", role);
 }
 
