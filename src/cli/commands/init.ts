@@ -171,11 +171,12 @@ function writeNew(fs: WriterFs, file: string, content: string): void {
 
 /** A file replaced by a complete copy, its mode kept (a link is written through, to the file it leads to). */
 function replaceFile(fs: WriterFs, file: string, content: string): void {
-  const real = existsSync(file) ? realpathSync(file) : file;
+  const there = existsSync(file);
+  const real = there ? realpathSync(file) : file;
   const tmp = `${real}.paodin-fleet-${process.pid}`;
   try {
     fs.writeFile(tmp, content);
-    if (existsSync(real)) fs.chmod(tmp, statSync(real).mode & 0o7777);
+    if (there) fs.chmod(tmp, statSync(real).mode & 0o7777);
     fs.rename(tmp, real);
   } catch (e) {
     quietly(() => fs.unlink(tmp));
